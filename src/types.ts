@@ -1,0 +1,207 @@
+/**
+ * Domain contracts shared by the engine (sources → pipeline → tracker/alarms), storage, recording and the
+ * console server. Times are ms since the Unix epoch unless a name says otherwise; frequencies are absolute RF Hz.
+ */
+
+export type SensorMode = 'dwell' | 'sweep';
+export type SourceKind = 'usb' | 'virtual' | 'rtltcp' | 'sigmf';
+
+/** A block of raw IQ from any source, in the source's own sample format. */
+export interface IqBlock {
+  format: 'cu8' | 'ci8' | 'ci16_le' | 'cf32_le';
+  /** Interleaved I,Q bytes in `format`. Only valid during the callback unless copied. */
+  bytes: Uint8Array;
+  /** Complex-sample index of the first sample since the source started (monotonic; gaps mean loss). */
+  sampleIndex: number;
+  /** Wall-clock (live) or recording time (replay) of the first sample, ms since epoch. */
+  timeMs: number;
+  centerHz: number;
+  sampleRateHz: number;
+}
+
+export type SourceEvent =
+  | { type: 'samples-lost'; lostSamples: number; atSampleIndex: number; reason: string }
+  | { type: 'stalled'; sinceMs: number }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'reconnected' }
+  | { type: 'retuned'; centerHz: number; atSampleIndex: number }
+  | { type: 'end' };
+
+/** One IQ source: local dongle, rtl_tcp server, virtual dongle, or SigMF recording. */
+export interface Source {
+  readonly id: string;
+  readonly kind: SourceKind;
+  readonly description: string;
+  getCenterHz(): number;
+  getSampleRateHz(): number;
+  /** Retune; resolves when the device has been told (sweep uses this). Recordings reject. */
+  tune(centerHz: number): Promise<void>;
+  start(onBlock: (block: IqBlock) => void, onEvent: (ev: SourceEvent) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type EmissionClass =
+  | 'nfm'
+  | 'wfm'
+  | 'am'
+  | 'cw'
+  | 'fsk4'
+  | 'ofdm'
+  | 'mic'
+  | 'jam-barrage'
+  | 'jam-cw'
+  | 'jam-sweep'
+  | 'jam-pulse'
+  | 'unknown';
+
+/** A frequency assignment of the plan. */
+export interface Assignment {
+  id: string;
+  centerHz: number;
+  bandwidthHz: number;
+  /** ITU emission designator, e.g. 16K0F3E. */
+  emission?: string;
+  service?: string;
+  licensee?: string;
+  /** Maximum permitted level, dBFS (channel power at our sensor). */
+  maxLevelDbfs?: number;
+  /** Event phases or absolute windows in which the assignment is valid; absent = always. */
+  windows?: { phase?: 'before' | 'during' | 'after'; fromMs?: number; toMs?: number }[];
+  /** Watch continuously (dwell) rather than in a sweep. */
+  critical?: boolean;
+}
+
+export interface FrequencyPlan {
+  name: string;
+  assignments: Assignment[];
+  /** Event phases, absolute times. */
+  phases?: { phase: 'before' | 'during' | 'after'; fromMs: number; toMs: number }[];
+}
+
+/** An emission followed over time by the tracker. */
+export interface TrackedEmission {
+  id: string;
+  sensorId: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** Set when the emission has ended (after the hang time). */
+  endedMs?: number;
+  centerHz: number;
+  bandwidthHz: number;
+  peakDbfs: number;
+  channelPowerDbfs: number;
+  snrDb: number;
+  className: EmissionClass;
+  confidence: number;
+  assignmentId: string | null;
+  /** Number of bursts aggregated (PTT traffic). */
+  bursts: number;
+}
+
+export type AlarmKind =
+  | 'unlicensed-emitter'
+  | 'out-of-mask'
+  | 'over-power'
+  | 'interference'
+  | 'jamming'
+  | 'sensor-fault';
+
+export type AlarmSeverity = 'critical' | 'major' | 'minor' | 'warning';
+
+export interface AlarmAck {
+  by: string;
+  atMs: number;
+  comment: string;
+}
+
+export interface Alarm {
+  id: string;
+  sensorId: string;
+  kind: AlarmKind;
+  severity: AlarmSeverity;
+  state: 'active' | 'cleared';
+  raisedMs: number;
+  updatedMs: number;
+  clearedMs?: number;
+  centerHz: number | null;
+  bandwidthHz: number | null;
+  levelDbfs: number | null;
+  assignmentId: string | null;
+  emissionId?: string;
+  className?: EmissionClass;
+  confidence?: number;
+  /** Kind-specific facts: jammer type, rise dB, fault reason, ... */
+  detail: Record<string, unknown>;
+  acks: AlarmAck[];
+  escalated: boolean;
+  /** Number of times the same condition was seen again while active (deduplicated). */
+  occurrences: number;
+  /** Id of the evidence recording, when one was captured. */
+  evidenceId?: string;
+}
+
+export type AlarmEvent = { type: 'raised' | 'updated' | 'cleared' | 'acknowledged' | 'escalated'; alarm: Alarm };
+
+/** One spectrum line for displays and history: any span (dwell capture or stitched sweep). */
+export interface SpectrumLine {
+  sensorId: string;
+  timeMs: number;
+  startHz: number;
+  binHz: number;
+  psdDbfs: Float32Array;
+  /** Noise floor estimate per bin, dBFS (same length), when known. */
+  floorDbfs?: Float32Array;
+}
+
+export interface SensorStatus {
+  id: string;
+  name: string;
+  kind: SourceKind;
+  mode: SensorMode;
+  state: 'starting' | 'running' | 'retuning' | 'stalled' | 'disconnected' | 'stopped' | 'failed';
+  centerHz: number;
+  sampleRateHz: number;
+  /** Sweep ranges, Hz, when in sweep mode. */
+  ranges?: { startHz: number; stopHz: number; revisitMs?: number }[];
+  samplesReceived: number;
+  samplesLost: number;
+  lastDataMs: number | null;
+  description: string;
+}
+
+/** A point in InfluxDB's model; the embedded store keeps the same in line protocol. */
+export interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  timeMs: number;
+}
+
+export interface PointQuery {
+  measurement: string;
+  fromMs: number;
+  toMs: number;
+  tags?: Record<string, string>;
+  limit?: number;
+}
+
+/** Storage seam: InfluxDB when configured, the embedded line-protocol store otherwise. */
+export interface MeasurementStore {
+  readonly kind: 'influxdb' | 'embedded';
+  writePoints(points: Point[]): Promise<void>;
+  query(q: PointQuery): Promise<Point[]>;
+  /** Healthy = reachable and not spooling. */
+  health(): { ok: boolean; spooledPoints: number; detail?: string };
+  close(): Promise<void>;
+}
+
+/**
+ * What the engine publishes: the seam between a sensor node and the central services (storage, alarms,
+ * console). In a multi-site deployment these events go over a broker; here they are an in-process bus.
+ */
+export interface MonitorEventMap {
+  spectrum: SpectrumLine;
+  emission: { phase: 'start' | 'update' | 'end'; emission: TrackedEmission };
+  alarm: AlarmEvent;
+  sensor: SensorStatus;
+}
