@@ -205,3 +205,49 @@ export interface MonitorEventMap {
   alarm: AlarmEvent;
   sensor: SensorStatus;
 }
+
+export interface AlarmFilter {
+  state?: 'active' | 'cleared';
+  kind?: AlarmKind;
+  sensorId?: string;
+  acknowledged?: boolean;
+  fromMs?: number;
+  toMs?: number;
+  limit?: number;
+}
+
+export interface RecordingInfo {
+  id: string;
+  sensorId: string;
+  /** Path of the .sigmf-meta file. */
+  metaPath: string;
+  startMs: number;
+  endMs: number | null;
+  sampleRateHz: number;
+  centerHz: number;
+  bytes: number;
+  reason: 'manual' | 'evidence';
+  alarmId?: string;
+}
+
+/**
+ * What the running monitor offers the console server and the CLI: the central-services side of the seam.
+ * The engine implements it; the server's tests use a fake of it.
+ */
+export interface MonitorApi {
+  sensors(): SensorStatus[];
+  plan(): FrequencyPlan;
+  /** Validates (throws PlanError listing every problem) and replaces the plan; history keeps the old one. */
+  setPlan(plan: FrequencyPlan, by: string): Promise<void>;
+  planHistory(): { atMs: number; by: string; plan: FrequencyPlan }[];
+  alarms(filter?: AlarmFilter): Alarm[];
+  acknowledge(alarmId: string, by: string, comment: string): Alarm;
+  clearAlarm(alarmId: string, by: string, comment: string): Alarm;
+  emissions(filter?: { sensorId?: string; activeOnly?: boolean; limit?: number }): TrackedEmission[];
+  recordings(): RecordingInfo[];
+  startRecording?(sensorId: string, by: string): Promise<RecordingInfo>;
+  stopRecording?(recordingId: string, by: string): Promise<RecordingInfo>;
+  /** Subscribe to the event bus; returns the unsubscribe function. */
+  on<K extends keyof MonitorEventMap>(event: K, listener: (e: MonitorEventMap[K]) => void): () => void;
+  readonly store: MeasurementStore;
+}
