@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Emission } from '../../dsp/types.ts';
+import { EmissionTracker, type TrackEvent } from '../../src/tracking/tracker.ts';
+import { ClassificationQueue, HeuristicClassifier, heuristicLabel } from '../../src/tracking/classifier.ts';
+
+const BIN = 1171.875;
+function em(centerHz: number, bwHz: number, snrDb = 20): Emission {
+  return {
+    startBin: 0,
+    endBin: 1,
+    centerHz,
+    occupiedBandwidthHz: bwHz,
+    xDbBandwidthHz: bwHz,
+    peakDbfs: -40 + snrDb,
+    peakHz: centerHz,
+    channelPowerDbfs: -45 + snrDb,
+    floorDbfs: -60,
+    snrDb,
+  };
+}
+/** Runs `n` spectra of 27.3 ms each; `at(i)` gives the detections in spectrum i. */
+function run(tr: EmissionTracker, n: number, at: (i: number) => Emission[], dtMs = 27.3): TrackEvent[] {
+  const ev: TrackEvent[] = [];
+  for (let i = 0; i < n; i++)
+    ev.push(...tr.update({ timeMs: i * dtMs, durationMs: dtMs, binHz: BIN, emissions: at(i) }));
+  ev.push(...tr.flush());
+  return ev;
+}
+
+describe('EmissionTracker', () => {
+  it('confirms a persistent emission once, with a stable id, and ends it after the hang time', () => {
+    const tr = new EmissionTracker({ sensorId: 's1', hangTimeMs: 500 }, (c) =>
+      Math.abs(c - 446e6) < 6250 ? 'ch1' : null,
+    );
+    const ev = run(tr, 100, (i) => (i < 40 ? [em(446e6 + (i % 2) * 200, 11000)] : []));
+    const starts = ev.filter((e) => e.phase === 'start');
+    const ends = ev.filter((e) => e.phase === 'end');
+    expect(starts).toHaveLength(1);
+    expect(ends).toHaveLength(1);
+    expect(ends[0]!.emission.id).toBe(starts[0]!.emission.id);
+    expect(ends[0]!.emission.assignmentId).toBe('ch1');
+    expect(ends[0]!.emission.endedMs).toBeCloseTo(40 * 27.3, 0);
+    expect(Math.abs(ends[0]!.emission.centerHz - (446e6 + 100))).toBeLessThan(20);
+    // Confirmed at the third hit (two spectra after the first), not before.
+    expect(starts[0]!.emission.lastSeenMs).toBeCloseTo(2 * 27.3, 3);
+  });
+
+  it('ignores isolated noise hits that never persist', () => {
+    const tr = new EmissionTracker({ sensorId: 's1' });
+    // One hit every 4 spectra at the same place: never 3 in 5.
+    const ev = run(tr, 200, (i) => (i % 4 === 0 ? [em(100e6, 1000, 6)] : []));
+    expect(ev).toEqual([]);
+  });
+
+  it('aggregates PTT bursts shorter than the hang time and counts them', () => {
+    const tr = new EmissionTracker({ sensorId: 's1', hangTimeMs: 1000, burstGapMs: 150 });
+    // 3 bursts of ~270 ms separated by ~400 ms gaps.
+    const ev = run(tr, 80, (i) => (i % 25 < 10 ? [em(446e6, 11000)] : []));
+    const ends = ev.filter((e) => e.phase === 'end');
+    expect(ends).toHaveLength(1);
+    expect(ends[0]!.emission.bursts).toBe(4);
+  });
+
+  it('keeps two emissions apart and reports an update when one moves', () => {
+    const tr = new EmissionTracker({ sensorId: 's1' });
+    const ev = run(tr, 30, (i) => [em(446e6, 11000), em(446.1e6 + (i >= 15 ? 5000 : 0), 10000)]);
+    expect(new Set(ev.filter((e) => e.phase === 'start').map((e) => e.emission.id)).size).toBe(2);
+    expect(ev.some((e) => e.phase === 'update')).toBe(true);
+  });
+
+  it('catches a 200 ms burst', () => {
+    const tr = new EmissionTracker({ sensorId: 's1' });
+    const ev = run(tr, 40, (i) => (i >= 10 && i < 17 ? [em(433.92e6, 20000, 12)] : []));
+    expect(ev.filter((e) => e.phase === 'end')).toHaveLength(1);
+  });
+});
+
+describe('heuristic classifier', () => {
+  it('labels by bandwidth with low confidence', async () => {
+    expect(heuristicLabel({ centerHz: 1, bandwidthHz: 1000, binHz: BIN, snrDb: 10 }).label).toBe('cw');
+    expect(heuristicLabel({ centerHz: 1, bandwidthHz: 11000, binHz: BIN, snrDb: 10 }).label).toBe('nfm');
+    const w = await new HeuristicClassifier().classify({ centerHz: 1, bandwidthHz: 200000, binHz: BIN, snrDb: 10 });
+    expect(w.label).toBe('wfm');
+    expect(w.confidence).toBeLessThanOrEqual(0.6);
+  });
+
+  it('rate-limits classification requests', async () => {
+    const got: string[] = [];
+    const q = new ClassificationQueue(new HeuristicClassifier(), (id) => got.push(id), 2);
+    for (let i = 0; i < 5; i++) q.request(`e${i}`, { centerHz: 1, bandwidthHz: 11000, binHz: BIN, snrDb: 10 });
+    q.pump(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(got).toEqual(['e0', 'e1']);
+    q.pump(1000);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(got).toEqual(['e0', 'e1', 'e2', 'e3']);
+  });
+});
