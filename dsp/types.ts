@@ -40,7 +40,23 @@ export interface Spectrum {
   firstSample: number;
   /** Samples consumed to build it (hop * frames, roughly). */
   sampleCount: number;
+  /**
+   * Optional linear view of psdDbfs (same calibration: psdLin = 10^(psdDbfs/10), full-scale power per bin).
+   * Detectors that work in linear power read this instead of converting back.
+   */
+  psdLin?: Float32Array;
+  /**
+   * Optional per-bin flags (FFT-shifted like psdDbfs): bit 0 (1) = DC-spike bin whose value was replaced by the
+   * interpolated neighbourhood, bit 1 (2) = suspected IQ-imbalance image of a strong signal at the mirror bin.
+   * Detectors should not report emissions made of flagged bins.
+   */
+  binFlags?: Uint8Array;
 }
+
+/** {@link Spectrum.binFlags} bit: DC-spike bin (value interpolated from the neighbours). */
+export const BIN_FLAG_DC = 1;
+/** {@link Spectrum.binFlags} bit: IQ-imbalance image of a much stronger signal at the mirror frequency. */
+export const BIN_FLAG_IMAGE = 2;
 
 /**
  * The frame kernel: raw samples → window → FFT → |X|² accumulated into a linear power accumulator
@@ -54,6 +70,18 @@ export interface FrameKernel {
   accumulateCu8(input: Uint8Array, offset: number, accum: Float64Array): void;
   /** Same for planar float I/Q (already converted), `fftSize` samples starting at `offset`. */
   accumulateComplex(re: Float32Array, im: Float32Array, offset: number, accum: Float64Array): void;
+  /**
+   * Batch form of accumulateCu8: `frames` frames whose starts are `hopSamples` apart, the first at byte `offset`
+   * (needs 2*((frames-1)*hopSamples + fftSize) bytes). Backends that keep state off the JS heap (WASM) copy the
+   * input once and accumulate in their own memory for the whole batch. Optional; callers fall back to a loop.
+   */
+  accumulateCu8Frames?(
+    input: Uint8Array,
+    offset: number,
+    frames: number,
+    hopSamples: number,
+    accum: Float64Array,
+  ): void;
   dispose?(): void;
 }
 
