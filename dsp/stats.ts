@@ -124,7 +124,7 @@ function invertMonotone(
     const dg = increasing ? -dLnF(x, v) : dLnF(x, v);
     let next = dg !== 0 && Number.isFinite(dg) ? x - gx / dg : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (Math.abs(next - x) <= 1e-14 * Math.max(1, Math.abs(x)) || hi - lo <= 1e-14 * hi) return next;
+    if (Math.abs(next - x) <= 1e-15 * Math.abs(x) || hi - lo <= 1e-15 * hi) return next;
     x = next;
   }
   return x;
