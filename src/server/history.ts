@@ -74,7 +74,15 @@ export class RecentLinesHistory implements WaterfallHistory {
     const stopHz = line.startHz + n * line.binHz;
     const bins = Math.min(n, this.maxBins);
     if (this.scratch.length < bins) this.scratch = new Float32Array(bins);
-    const db = resampleWindow(line.psdDbfs, line.startHz, line.binHz, line.startHz, stopHz, 'max', this.scratch.subarray(0, bins));
+    const db = resampleWindow(
+      line.psdDbfs,
+      line.startHz,
+      line.binHz,
+      line.startHz,
+      stopHz,
+      'max',
+      this.scratch.subarray(0, bins),
+    );
     const u8 = quantiseU8(db, RING_LOW_DBFS, RING_HIGH_DBFS, new Uint8Array(bins));
     let ring = this.rings.get(line.sensorId);
     if (!ring) {
@@ -95,7 +103,8 @@ export class RecentLinesHistory implements WaterfallHistory {
       .filter((r) => r.timeMs >= fromMs && r.timeMs < toMs)
       .map((r) => {
         const dbfs = new Float32Array(r.u8.length);
-        for (let i = 0; i < dbfs.length; i++) dbfs[i] = r.u8[i] === 0 ? NaN : RING_LOW_DBFS + (r.u8[i] as number) * scale;
+        for (let i = 0; i < dbfs.length; i++)
+          dbfs[i] = r.u8[i] === 0 ? NaN : RING_LOW_DBFS + (r.u8[i] as number) * scale;
         return { timeMs: r.timeMs, startHz: r.startHz, stopHz: r.stopHz, dbfs };
       });
   }
@@ -148,7 +157,11 @@ export function renderHistory(
   const out: { timeMs: number; u8: Uint8Array }[] = [];
   for (let b = rows - 1; b >= 0; b--) {
     const a = acc[b];
-    if (a) out.push({ timeMs: Math.round(fromMs + b * bucketMs), u8: quantiseU8(a, lowDbfs, highDbfs, new Uint8Array(widthPx)) });
+    if (a)
+      out.push({
+        timeMs: Math.round(fromMs + b * bucketMs),
+        u8: quantiseU8(a, lowDbfs, highDbfs, new Uint8Array(widthPx)),
+      });
   }
   return out;
 }

@@ -56,7 +56,8 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; in
   }
   // fastify's own client errors (bad JSON, wrong content type, body too large) have safe messages.
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code = e.statusCode === 413 ? 'BW_ERR_TOO_LARGE' : e.statusCode === 415 ? 'BW_ERR_MEDIA_TYPE' : 'BW_ERR_BAD_REQUEST';
+    const code =
+      e.statusCode === 413 ? 'BW_ERR_TOO_LARGE' : e.statusCode === 415 ? 'BW_ERR_MEDIA_TYPE' : 'BW_ERR_BAD_REQUEST';
     return { status: e.statusCode, body: errorBody(code, String(e.message).slice(0, 300)), internal: false };
   }
   return { status: 500, body: errorBody('BW_ERR_INTERNAL', 'internal error'), internal: true };

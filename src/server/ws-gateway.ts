@@ -24,7 +24,8 @@ export interface GatewayOptions {
 
 /** Validate a subscribe message; returns a problem description or null. */
 export function checkSubscribe(m: Partial<SubscribeMessage>): string | null {
-  if (typeof m.sensorId !== 'string' || m.sensorId.length === 0 || m.sensorId.length > 128) return 'sensorId: required string';
+  if (typeof m.sensorId !== 'string' || m.sensorId.length === 0 || m.sensorId.length > 128)
+    return 'sensorId: required string';
   if (typeof m.widthPx !== 'number' || !Number.isInteger(m.widthPx)) return 'widthPx: required integer';
   if (m.widthPx < SUBSCRIBE_LIMITS.minWidthPx || m.widthPx > SUBSCRIBE_LIMITS.maxWidthPx) {
     return `widthPx: must be ${SUBSCRIBE_LIMITS.minWidthPx}…${SUBSCRIBE_LIMITS.maxWidthPx}`;
@@ -35,7 +36,8 @@ export function checkSubscribe(m: Partial<SubscribeMessage>): string | null {
   const fin = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
   if (!fin(m.startHz) || !fin(m.stopHz) || !fin(m.lowDbfs) || !fin(m.highDbfs)) return 'numbers must be finite';
   if ((m.startHz === undefined) !== (m.stopHz === undefined)) return 'startHz and stopHz go together';
-  if (m.startHz !== undefined && m.stopHz !== undefined && !(m.startHz < m.stopHz)) return 'startHz: must be below stopHz';
+  if (m.startHz !== undefined && m.stopHz !== undefined && !(m.startHz < m.stopHz))
+    return 'startHz: must be below stopHz';
   const low = m.lowDbfs ?? -130;
   const high = m.highDbfs ?? -10;
   if (!(low < high)) return 'lowDbfs: must be below highDbfs';
@@ -78,7 +80,14 @@ export function attachStreamGateway(app: FastifyInstance, ctx: ConsoleContext, o
         host = '';
       }
       if (host !== req.headers.host) {
-        ctx.audit.record({ user: session.user, role: session.role, ip, action: 'stream-connect', outcome: 'denied', detail: { origin } });
+        ctx.audit.record({
+          user: session.user,
+          role: session.role,
+          ip,
+          action: 'stream-connect',
+          outcome: 'denied',
+          detail: { origin },
+        });
         return refuse(socket, 403, 'Forbidden');
       }
     }
@@ -99,7 +108,8 @@ export function attachStreamGateway(app: FastifyInstance, ctx: ConsoleContext, o
       ws.on('message', (data, isBinary) => {
         // Each message proves the screen is in use; a logged-out session ends the stream.
         if (!ctx.sessions.get(session.id)) return ws.close(4001, 'session ended');
-        if (isBinary) return client.sendEvent({ type: 'error', code: 'BW_ERR_VALIDATION', message: 'expected JSON text' });
+        if (isBinary)
+          return client.sendEvent({ type: 'error', code: 'BW_ERR_VALIDATION', message: 'expected JSON text' });
         let msg: ClientMessage;
         try {
           msg = JSON.parse(String(data)) as ClientMessage;

@@ -41,8 +41,23 @@ interface Carrier {
 export const FAKE_PLAN: FrequencyPlan = {
   name: 'Venue plan (test)',
   assignments: [
-    { id: 'A-470.100', centerHz: 470.1e6, bandwidthHz: 12.5e3, emission: '11K0F3E', service: 'PMR', licensee: 'Ban tổ chức', maxLevelDbfs: -30 },
-    { id: 'A-470.600', centerHz: 470.6e6, bandwidthHz: 200e3, emission: '200KF8E', service: 'Wireless mic', critical: true },
+    {
+      id: 'A-470.100',
+      centerHz: 470.1e6,
+      bandwidthHz: 12.5e3,
+      emission: '11K0F3E',
+      service: 'PMR',
+      licensee: 'Ban tổ chức',
+      maxLevelDbfs: -30,
+    },
+    {
+      id: 'A-470.600',
+      centerHz: 470.6e6,
+      bandwidthHz: 200e3,
+      emission: '200KF8E',
+      service: 'Wireless mic',
+      critical: true,
+    },
     { id: 'A-471.000', centerHz: 471.0e6, bandwidthHz: 25e3, emission: '16K0F3E', service: 'PMR' },
   ],
 };
@@ -78,7 +93,8 @@ export class FakeMonitor implements MonitorApi {
       writePoints: async (p) => {
         points.push(...p);
       },
-      query: async (q) => points.filter((p) => p.measurement === q.measurement && p.timeMs >= q.fromMs && p.timeMs < q.toMs),
+      query: async (q) =>
+        points.filter((p) => p.measurement === q.measurement && p.timeMs >= q.fromMs && p.timeMs < q.toMs),
       health: () => ({ ok: true, spooledPoints: 0 }),
       close: async () => {},
     };
@@ -90,7 +106,15 @@ export class FakeMonitor implements MonitorApi {
       lastDataMs: null,
     };
     this.sensorList = [
-      { ...base, id: 'venue-a', name: 'Hội trường A', mode: 'dwell', centerHz: 470.6e6, sampleRateHz: 2.4e6, description: 'virtual RTL2832U/R820T' },
+      {
+        ...base,
+        id: 'venue-a',
+        name: 'Hội trường A',
+        mode: 'dwell',
+        centerHz: 470.6e6,
+        sampleRateHz: 2.4e6,
+        description: 'virtual RTL2832U/R820T',
+      },
       {
         ...base,
         id: 'venue-b',
@@ -123,9 +147,11 @@ export class FakeMonitor implements MonitorApi {
     const problems: { location: { field: string }; message: string }[] = [];
     const seen = new Set<string>();
     plan.assignments.forEach((a, i) => {
-      if (seen.has(a.id)) problems.push({ location: { field: `assignments[${i}].id` }, message: `duplicate id '${a.id}'` });
+      if (seen.has(a.id))
+        problems.push({ location: { field: `assignments[${i}].id` }, message: `duplicate id '${a.id}'` });
       seen.add(a.id);
-      if (!(a.bandwidthHz > 0)) problems.push({ location: { field: `assignments[${i}].bandwidthHz` }, message: 'must be > 0' });
+      if (!(a.bandwidthHz > 0))
+        problems.push({ location: { field: `assignments[${i}].bandwidthHz` }, message: 'must be > 0' });
     });
     if (problems.length) throw new PlanError(problems);
     this.history.push({ atMs: this.now(), by, plan: this.currentPlan });
@@ -166,7 +192,9 @@ export class FakeMonitor implements MonitorApi {
   }
   emissions(filter: { sensorId?: string; activeOnly?: boolean; limit?: number } = {}): TrackedEmission[] {
     return this.emissionList
-      .filter((e) => (!filter.sensorId || e.sensorId === filter.sensorId) && (!filter.activeOnly || e.endedMs === undefined))
+      .filter(
+        (e) => (!filter.sensorId || e.sensorId === filter.sensorId) && (!filter.activeOnly || e.endedMs === undefined),
+      )
       .slice(0, filter.limit ?? Infinity);
   }
   recordings(): RecordingInfo[] {
@@ -202,7 +230,8 @@ export class FakeMonitor implements MonitorApi {
     for (const c of this.carriers.get(sensorId) ?? []) {
       const k0 = Math.floor((c.centerHz - c.bandwidthHz / 2 - startHz) / binHz);
       const k1 = Math.ceil((c.centerHz + c.bandwidthHz / 2 - startHz) / binHz);
-      for (let k = Math.max(0, k0); k <= Math.min(this.bins - 1, k1); k++) psd[k] = c.levelDbfs + 2 * (this.random() - 0.5);
+      for (let k = Math.max(0, k0); k <= Math.min(this.bins - 1, k1); k++)
+        psd[k] = c.levelDbfs + 2 * (this.random() - 0.5);
     }
     s.samplesReceived += Math.round(s.sampleRateHz / this.lineRateHz);
     s.lastDataMs = timeMs;
@@ -264,7 +293,13 @@ export class FakeMonitor implements MonitorApi {
   }
 
   /** Raise any alarm (e.g. over-power on an assignment). */
-  raise(a: Pick<Alarm, 'sensorId' | 'kind' | 'severity' | 'centerHz' | 'bandwidthHz' | 'levelDbfs' | 'assignmentId' | 'detail'> & Partial<Alarm>): Alarm {
+  raise(
+    a: Pick<
+      Alarm,
+      'sensorId' | 'kind' | 'severity' | 'centerHz' | 'bandwidthHz' | 'levelDbfs' | 'assignmentId' | 'detail'
+    > &
+      Partial<Alarm>,
+  ): Alarm {
     const now = this.now();
     const alarm: Alarm = {
       id: `AL${this.nextId++}`,

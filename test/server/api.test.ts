@@ -46,7 +46,11 @@ describe('authentication', () => {
   });
 
   it('sets an HttpOnly SameSite=Strict cookie without Secure on plain HTTP and returns a CSRF token', async () => {
-    const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'viewer-pass-1' } });
+    const res = await inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'viewer', password: 'viewer-pass-1' },
+    });
     expect(res.statusCode).toBe(200);
     const c = String(res.headers['set-cookie']);
     expect(c).toMatch(/^bw_session=[\w-]{40,}/);
@@ -58,8 +62,16 @@ describe('authentication', () => {
   });
 
   it('rejects a wrong password with 401 and the same message as an unknown user', async () => {
-    const a = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'nope-nope' } });
-    const b = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ghost', password: 'nope-nope' } });
+    const a = await inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'viewer', password: 'nope-nope' },
+    });
+    const b = await inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'ghost', password: 'nope-nope' },
+    });
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     expect(a.json()).toEqual(b.json());
@@ -148,10 +160,20 @@ describe('roles', () => {
 
   it('operator clears an alarm, clearing twice is a 409', async () => {
     const alarm = tc.monitor.switchOnUnlicensed();
-    const ok = await inject({ method: 'POST', url: `/api/alarms/${alarm.id}/clear`, headers: operator.headers, payload: { comment: 'off air' } });
+    const ok = await inject({
+      method: 'POST',
+      url: `/api/alarms/${alarm.id}/clear`,
+      headers: operator.headers,
+      payload: { comment: 'off air' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().state).toBe('cleared');
-    const again = await inject({ method: 'POST', url: `/api/alarms/${alarm.id}/clear`, headers: operator.headers, payload: { comment: 'off air' } });
+    const again = await inject({
+      method: 'POST',
+      url: `/api/alarms/${alarm.id}/clear`,
+      headers: operator.headers,
+      payload: { comment: 'off air' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('BW_ERR_ALARM_CLEARED');
   });
@@ -183,7 +205,11 @@ describe('roles', () => {
       payload: { name: 'duty1', role: 'operator', password: 'duty-pass-1' },
     });
     expect(dup.statusCode).toBe(409);
-    const li = await inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'duty1', password: 'duty-pass-1' } });
+    const li = await inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'duty1', password: 'duty-pass-1' },
+    });
     expect(li.json().role).toBe('operator');
     const list = await inject({ method: 'GET', url: '/api/users', headers: admin.headers });
     expect(list.json().map((u: { name: string }) => u.name)).toContain('duty1');
@@ -214,14 +240,50 @@ describe('validation', () => {
     ['acknowledged not boolean', 'GET', '/api/alarms?acknowledged=maybe', undefined, 'querystring.acknowledged'],
     ['emissions limit too big', 'GET', '/api/emissions?limit=99999', undefined, 'querystring.limit'],
     ['history without sensor', 'GET', '/api/history/waterfall?fromMs=1&toMs=2', undefined, 'querystring.sensorId'],
-    ['history toMs before fromMs', 'GET', '/api/history/waterfall?sensorId=venue-a&fromMs=5&toMs=2', undefined, 'querystring.toMs'],
-    ['history width too big', 'GET', '/api/history/waterfall?sensorId=venue-a&fromMs=1&toMs=2&widthPx=100000', undefined, 'querystring.widthPx'],
-    ['history frequency out of range', 'GET', '/api/history/waterfall?sensorId=venue-a&fromMs=1&toMs=2&startHz=5', undefined, 'querystring.startHz'],
+    [
+      'history toMs before fromMs',
+      'GET',
+      '/api/history/waterfall?sensorId=venue-a&fromMs=5&toMs=2',
+      undefined,
+      'querystring.toMs',
+    ],
+    [
+      'history width too big',
+      'GET',
+      '/api/history/waterfall?sensorId=venue-a&fromMs=1&toMs=2&widthPx=100000',
+      undefined,
+      'querystring.widthPx',
+    ],
+    [
+      'history frequency out of range',
+      'GET',
+      '/api/history/waterfall?sensorId=venue-a&fromMs=1&toMs=2&startHz=5',
+      undefined,
+      'querystring.startHz',
+    ],
     ['recording without sensor', 'POST', '/api/recordings', {}, 'body.sensorId'],
     ['plan without name', 'PUT', '/api/plan', { assignments: [] }, 'body.name'],
-    ['plan assignment negative bandwidth', 'PUT', '/api/plan', { name: 'p', assignments: [{ id: 'a', centerHz: 470e6, bandwidthHz: -5 }] }, 'body.assignments.0.bandwidthHz'],
-    ['plan assignment frequency as string', 'PUT', '/api/plan', { name: 'p', assignments: [{ id: 'a', centerHz: 'high', bandwidthHz: 5 }] }, 'body.assignments.0.centerHz'],
-    ['plan bad phase', 'PUT', '/api/plan', { name: 'p', assignments: [], phases: [{ phase: 'lunch', fromMs: 1, toMs: 2 }] }, 'body.phases.0.phase'],
+    [
+      'plan assignment negative bandwidth',
+      'PUT',
+      '/api/plan',
+      { name: 'p', assignments: [{ id: 'a', centerHz: 470e6, bandwidthHz: -5 }] },
+      'body.assignments.0.bandwidthHz',
+    ],
+    [
+      'plan assignment frequency as string',
+      'PUT',
+      '/api/plan',
+      { name: 'p', assignments: [{ id: 'a', centerHz: 'high', bandwidthHz: 5 }] },
+      'body.assignments.0.centerHz',
+    ],
+    [
+      'plan bad phase',
+      'PUT',
+      '/api/plan',
+      { name: 'p', assignments: [], phases: [{ phase: 'lunch', fromMs: 1, toMs: 2 }] },
+      'body.phases.0.phase',
+    ],
     ['user bad role', 'POST', '/api/users', { name: 'x', role: 'god', password: 'long-enough' }, 'body.role'],
     ['user short password', 'POST', '/api/users', { name: 'x', role: 'viewer', password: 'short' }, 'body.password'],
     ['user bad name', 'POST', '/api/users', { name: 'a b', role: 'viewer', password: 'long-enough' }, 'body.name'],
@@ -268,7 +330,12 @@ describe('validation', () => {
   });
 
   it('404 for unknown alarm, sensor and recording ids', async () => {
-    const a = await inject({ method: 'POST', url: '/api/alarms/AL999/acknowledge', headers: operator.headers, payload: { comment: 'x' } });
+    const a = await inject({
+      method: 'POST',
+      url: '/api/alarms/AL999/acknowledge',
+      headers: operator.headers,
+      payload: { comment: 'x' },
+    });
     expect(a.statusCode).toBe(404);
     expect(a.json().error.code).toBe('BW_ERR_ALARM_NOT_FOUND');
     const s = await inject({ method: 'GET', url: '/api/sensors/nope', headers: viewer.headers });
@@ -297,7 +364,9 @@ describe('reading', () => {
     expect(jam.json().map((a: { kind: string }) => a.kind)).toEqual(['jamming']);
     const cleared = await inject({ method: 'GET', url: '/api/alarms?state=cleared', headers: viewer.headers });
     expect(cleared.json().every((a: { state: string }) => a.state === 'cleared')).toBe(true);
-    const all = (await inject({ method: 'GET', url: '/api/alarms', headers: viewer.headers })).json() as { raisedMs: number }[];
+    const all = (await inject({ method: 'GET', url: '/api/alarms', headers: viewer.headers })).json() as {
+      raisedMs: number;
+    }[];
     for (let i = 1; i < all.length; i++) expect(all[i - 1]!.raisedMs).toBeGreaterThanOrEqual(all[i]!.raisedMs);
   });
 
@@ -306,14 +375,21 @@ describe('reading', () => {
     expect(sensors.map((s: { id: string }) => s.id)).toEqual(['venue-a', 'venue-b']);
     const state = (await inject({ method: 'GET', url: '/api/state', headers: viewer.headers })).json();
     expect(state.alarms.active).toBeGreaterThan(0);
-    const em = (await inject({ method: 'GET', url: '/api/emissions?activeOnly=true&sensorId=venue-a', headers: viewer.headers })).json();
+    const em = (
+      await inject({ method: 'GET', url: '/api/emissions?activeOnly=true&sensorId=venue-a', headers: viewer.headers })
+    ).json();
     expect(em.length).toBeGreaterThan(0);
     const health = (await inject({ method: 'GET', url: '/api/health', headers: viewer.headers })).json();
     expect(health).toMatchObject({ ok: true, store: { kind: 'embedded', ok: true } });
   });
 
   it('operator starts and stops a recording; server paths are not exposed', async () => {
-    const start = await inject({ method: 'POST', url: '/api/recordings', headers: operator.headers, payload: { sensorId: 'venue-a' } });
+    const start = await inject({
+      method: 'POST',
+      url: '/api/recordings',
+      headers: operator.headers,
+      payload: { sensorId: 'venue-a' },
+    });
     expect(start.statusCode).toBe(201);
     expect(start.json()).not.toHaveProperty('metaPath');
     const id = start.json().id as string;
@@ -354,7 +430,9 @@ describe('reading', () => {
       const p = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
       expect(doc.paths[p]?.[r.method.toLowerCase()], `${r.method} ${p}`).toBeDefined();
     }
-    expect(doc.paths['/api/alarms/{id}/acknowledge'].post.requestBody.content['application/json'].schema.required).toEqual(['comment']);
+    expect(
+      doc.paths['/api/alarms/{id}/acknowledge'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(['comment']);
   });
 });
 
@@ -377,15 +455,34 @@ describe('errors and audit', () => {
 
   it('writes who, what, when, where and outcome for actions and refusals', async () => {
     const alarm = tc.monitor.switchOnUnlicensed();
-    await inject({ method: 'POST', url: `/api/alarms/${alarm.id}/acknowledge`, headers: operator.headers, payload: { comment: 'kiểm tra' } });
+    await inject({
+      method: 'POST',
+      url: `/api/alarms/${alarm.id}/acknowledge`,
+      headers: operator.headers,
+      payload: { comment: 'kiểm tra' },
+    });
     await inject({ method: 'PUT', url: '/api/plan', headers: viewer.headers, payload: tc.monitor.plan() });
     await tc.server.ctx.audit.flush();
-    const lines = readFileSync(join(tc.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(tc.dataDir, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const ack = lines.find((l) => l.action === 'acknowledge-alarm' && l.target === alarm.id);
-    expect(ack).toMatchObject({ user: 'operator', role: 'operator', ip: '127.0.0.1', outcome: 'ok', detail: { comment: 'kiểm tra', status: 200 } });
+    expect(ack).toMatchObject({
+      user: 'operator',
+      role: 'operator',
+      ip: '127.0.0.1',
+      outcome: 'ok',
+      detail: { comment: 'kiểm tra', status: 200 },
+    });
     expect(Math.abs(ack.atMs - Date.now())).toBeLessThan(10_000);
-    expect(lines.find((l) => l.action === 'set-plan' && l.user === 'viewer')).toMatchObject({ outcome: 'denied', detail: { status: 403 } });
-    expect(lines.find((l) => l.action === 'login' && l.detail.username === 'ghost')).toMatchObject({ outcome: 'denied' });
+    expect(lines.find((l) => l.action === 'set-plan' && l.user === 'viewer')).toMatchObject({
+      outcome: 'denied',
+      detail: { status: 403 },
+    });
+    expect(lines.find((l) => l.action === 'login' && l.detail.username === 'ghost')).toMatchObject({
+      outcome: 'denied',
+    });
     const api = await inject({ method: 'GET', url: '/api/audit?limit=5', headers: admin.headers });
     expect(api.json()).toHaveLength(5);
   });

@@ -120,7 +120,8 @@ export class UserStore {
     if (!USERNAME_RE.test(name)) {
       throw new ApiError(400, 'BW_ERR_VALIDATION', 'user name must be 1-32 of A-Z a-z 0-9 _ . -', { field: 'name' });
     }
-    if (!ROLES.includes(role)) throw new ApiError(400, 'BW_ERR_VALIDATION', `unknown role '${role}'`, { field: 'role' });
+    if (!ROLES.includes(role))
+      throw new ApiError(400, 'BW_ERR_VALIDATION', `unknown role '${role}'`, { field: 'role' });
     if (this.users.has(name)) throw new ApiError(409, 'BW_ERR_USER_EXISTS', `user '${name}' already exists`);
     checkPassword(password);
     const now = Date.now();
@@ -156,7 +157,13 @@ export class UserStore {
     let u = this.users.get(name);
     const known = !!u;
     if (!u) {
-      this.dummy ??= { name: '', role: 'viewer', ...(await this.hash(randomBytes(16).toString('hex'))), createdMs: 0, updatedMs: 0 };
+      this.dummy ??= {
+        name: '',
+        role: 'viewer',
+        ...(await this.hash(randomBytes(16).toString('hex'))),
+        createdMs: 0,
+        updatedMs: 0,
+      };
       u = this.dummy;
     }
     const expected = Buffer.from(u.hash, 'base64');

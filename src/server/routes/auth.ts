@@ -85,7 +85,12 @@ export const authRoutes: RouteDef[] = [
       await ctx.users.setPassword(s.user, (req.body as { password: string }).password);
       ctx.sessions.destroyUser(s.user);
       const fresh = ctx.sessions.create(s.user, s.role, req.ip);
-      _reply.setCookie(SESSION_COOKIE, fresh.id, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies, path: '/' });
+      _reply.setCookie(SESSION_COOKIE, fresh.id, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: ctx.secureCookies,
+        path: '/',
+      });
       return { user: fresh.user, role: fresh.role, csrfToken: fresh.csrfToken };
     },
   }),

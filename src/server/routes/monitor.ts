@@ -270,7 +270,9 @@ export const monitorRoutes: RouteDef[] = [
         highDbfs: number;
       };
       if (q.toMs <= q.fromMs) {
-        throw new ApiError(400, 'BW_ERR_VALIDATION', 'querystring.toMs: must be after fromMs', { field: 'querystring.toMs' });
+        throw new ApiError(400, 'BW_ERR_VALIDATION', 'querystring.toMs: must be after fromMs', {
+          field: 'querystring.toMs',
+        });
       }
       if (q.toMs - q.fromMs > MAX_HISTORY_SPAN_MS) {
         throw new ApiError(400, 'BW_ERR_VALIDATION', 'querystring.fromMs: window longer than 24 h', {
@@ -326,7 +328,12 @@ export const monitorRoutes: RouteDef[] = [
       return {
         ok: store.ok && sensorsOk && ctx.audit.failures === 0,
         uptimeS: Math.round((Date.now() - ctx.startedMs) / 1000),
-        sensors: sensors.map((s) => ({ id: s.id, state: s.state, samplesLost: s.samplesLost, lastDataMs: s.lastDataMs })),
+        sensors: sensors.map((s) => ({
+          id: s.id,
+          state: s.state,
+          samplesLost: s.samplesLost,
+          lastDataMs: s.lastDataMs,
+        })),
         store: { kind: ctx.monitor.store.kind, ...store },
         streams: {
           clients: stats.length,

@@ -68,9 +68,7 @@ export class StreamHub {
   start(): void {
     this.unsubs.push(
       this.monitor.on('spectrum', (line) => this.onSpectrum(line)),
-      this.monitor.on('alarm', (ev) =>
-        this.broadcast({ type: 'alarm', event: ev.type, alarm: ev.alarm }, false),
-      ),
+      this.monitor.on('alarm', (ev) => this.broadcast({ type: 'alarm', event: ev.type, alarm: ev.alarm }, false)),
       this.monitor.on('sensor', (sensor) => this.broadcast({ type: 'sensor', sensor }, false)),
       this.monitor.on('emission', (ev) => this.onEmission(ev.phase, ev.emission)),
     );
