@@ -1,0 +1,10 @@
+/**
+ * dsp/synth: deterministic, seeded RF scene synthesiser (tests, virtual dongle, classifier training data).
+ * See docs/synth.md.
+ */
+export * from './spec.ts';
+export { Scene, type RenderRequest, type RenderCu8Request } from './scene.ts';
+export { SynthSpecError, validateSceneSpec, validateEmitterSpec } from './validate.ts';
+export { Xoshiro128ss, hash32, hashUnit, mix32, deriveKey, gaussianTable } from './prng.ts';
+export { imageRejectionDb, cu8ToFloat, quantizeCu8, applyIqImbalance } from './impairments.ts';
+export { sampleAtOrAfter } from './gates.ts';
