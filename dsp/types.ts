@@ -94,6 +94,11 @@ export interface Emission {
   centerHz: number;
   /** 99 % power occupied bandwidth, Hz. */
   occupiedBandwidthHz: number;
+  /**
+   * Centre of the occupied bandwidth (midpoint of its 0.5 % / 99.5 % edges), Hz (absolute RF). Steadier than the
+   * power-weighted centre on wide noise-like emissions, whose per-bin power fluctuates (±1/√M).
+   */
+  obwCenterHz?: number;
   /** x-dB bandwidth (x = 26 by default), Hz. */
   xDbBandwidthHz: number;
   peakDbfs: number;
