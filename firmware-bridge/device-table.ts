@@ -54,7 +54,11 @@ const TABLE: readonly (readonly [number, number, string])[] = [
   [0x1f4d, 0xd803, 'PROlectrix DV107669'],
 ];
 
-export const KNOWN_DONGLES: readonly KnownDongle[] = TABLE.map(([vendorId, productId, name]) => ({ vendorId, productId, name }));
+export const KNOWN_DONGLES: readonly KnownDongle[] = TABLE.map(([vendorId, productId, name]) => ({
+  vendorId,
+  productId,
+  name,
+}));
 
 const BY_ID = new Map<number, KnownDongle>(KNOWN_DONGLES.map((d) => [(d.vendorId << 16) | d.productId, d]));
 

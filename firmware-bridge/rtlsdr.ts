@@ -103,11 +103,22 @@ export class RtlSdr implements TunableIqDevice {
       const host = makeHost(regs, rtl, warn);
       const tuner = await regs.withI2cRepeater(async () => {
         const found = await probeTuner(regs, rtl, opts.probes ?? TUNER_PROBES);
-        if (!found) throw new DriverError('BW_ERR_TUNER_NOT_FOUND', `no supported tuner answered on ${info.name} (${info.serial || 'no serial'})`);
+        if (!found)
+          throw new DriverError(
+            'BW_ERR_TUNER_NOT_FOUND',
+            `no supported tuner answered on ${info.name} (${info.serial || 'no serial'})`,
+          );
         if (!found.create) {
-          throw new DriverError('BW_ERR_TUNER_UNSUPPORTED', `${found.name} tuner at I2C 0x${found.i2cAddress.toString(16)} is not supported (R820T/R828D only)`);
+          throw new DriverError(
+            'BW_ERR_TUNER_UNSUPPORTED',
+            `${found.name} tuner at I2C 0x${found.i2cAddress.toString(16)} is not supported (R820T/R828D only)`,
+          );
         }
-        const t = found.create(host, { manufacturer: info.manufacturer, product: info.product, rtlXtalHz: rtl.correctedRtlXtalHz });
+        const t = found.create(host, {
+          manufacturer: info.manufacturer,
+          product: info.product,
+          rtlXtalHz: rtl.correctedRtlXtalHz,
+        });
         t.xtalHz = correctedXtalHz(t.ownXtalHz ?? rtl.rtlXtalHz, rtl.ppm);
         await rtl.configureLowIf(t.intermediateFrequencyHz);
         await t.init();
@@ -158,7 +169,10 @@ export class RtlSdr implements TunableIqDevice {
     await this.run(async () => {
       if (this.directSamplingMode === 0) this.checkRange(hz);
       else if (!Number.isFinite(hz) || hz < 0 || hz > this.rtl.correctedRtlXtalHz / 2) {
-        throw new DriverError('BW_ERR_TUNER_RANGE', `direct sampling covers 0–${this.rtl.correctedRtlXtalHz / 2} Hz, got ${hz} Hz`);
+        throw new DriverError(
+          'BW_ERR_TUNER_RANGE',
+          `direct sampling covers 0–${this.rtl.correctedRtlXtalHz / 2} Hz, got ${hz} Hz`,
+        );
       }
       await this.applyCenter(hz);
       this.stream?.notify({ type: 'retuned', centerHz: hz, atSampleIndex: this.stream.sampleIndex });
@@ -186,7 +200,8 @@ export class RtlSdr implements TunableIqDevice {
   /** IF filter bandwidth, Hz (0 = follow the sample rate). */
   async setTunerBandwidth(hz: number): Promise<void> {
     await this.run(async () => {
-      if (!Number.isFinite(hz) || hz < 0) throw new DriverError('BW_ERR_INVALID_ARGUMENT', `bandwidth ${hz} Hz is invalid`);
+      if (!Number.isFinite(hz) || hz < 0)
+        throw new DriverError('BW_ERR_INVALID_ARGUMENT', `bandwidth ${hz} Hz is invalid`);
       await this.regs.withI2cRepeater(async () => {
         const ifHz = await this.tuner.setBandwidth(hz > 0 ? hz : this.rateHz);
         await this.rtl.setIfFrequency(ifHz);
@@ -202,7 +217,8 @@ export class RtlSdr implements TunableIqDevice {
       await this.setTunerGainMode(false);
       return;
     }
-    if (!Number.isFinite(gain)) throw new DriverError('BW_ERR_INVALID_ARGUMENT', `gain ${gain} is not a number of tenths of dB`);
+    if (!Number.isFinite(gain))
+      throw new DriverError('BW_ERR_INVALID_ARGUMENT', `gain ${gain} is not a number of tenths of dB`);
     const entry = nearestGain(this.gainsTenthsDb, gain);
     if (!this.manualGain) await this.setTunerGainMode(true);
     await this.setTunerGain(entry);
@@ -257,7 +273,8 @@ export class RtlSdr implements TunableIqDevice {
   /** Direct sampling: 0 off (tuner), 1 I-ADC input, 2 Q-ADC input (librtlsdr rtlsdr_set_direct_sampling). */
   async setDirectSampling(mode: 0 | 1 | 2): Promise<void> {
     await this.run(async () => {
-      if (mode !== 0 && mode !== 1 && mode !== 2) throw new DriverError('BW_ERR_INVALID_ARGUMENT', `direct sampling mode ${String(mode)} is not 0, 1 or 2`);
+      if (mode !== 0 && mode !== 1 && mode !== 2)
+        throw new DriverError('BW_ERR_INVALID_ARGUMENT', `direct sampling mode ${String(mode)} is not 0, 1 or 2`);
       if (mode !== 0) {
         await this.regs.withI2cRepeater(() => this.tuner.standby());
         await this.rtl.enterDirectSampling(mode);
@@ -295,7 +312,11 @@ export class RtlSdr implements TunableIqDevice {
     return this.run(() => this.rtl.writeEeprom(data, offset));
   }
 
-  async startStream(onChunk: (chunk: IqChunk) => void, onEvent?: (ev: StreamEvent) => void, opts?: StreamOptions): Promise<void> {
+  async startStream(
+    onChunk: (chunk: IqChunk) => void,
+    onEvent?: (ev: StreamEvent) => void,
+    opts?: StreamOptions,
+  ): Promise<void> {
     await this.run(async () => {
       if (this.stateValue === 'streaming') throw new DriverError('BW_ERR_STREAM_STATE', 'already streaming');
       if (this.rateHz === 0) throw new DriverError('BW_ERR_STREAM_STATE', 'set a sample rate before streaming');
@@ -362,8 +383,10 @@ export class RtlSdr implements TunableIqDevice {
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.stateValue === 'closed') throw new DriverError('BW_ERR_DEVICE_CLOSED', `${this.info.name} ${this.info.serial} is closed`);
-    if (this.stateValue === 'gone') throw new DriverError('BW_ERR_USB_DISCONNECTED', `${this.info.name} ${this.info.serial} was unplugged`);
+    if (this.stateValue === 'closed')
+      throw new DriverError('BW_ERR_DEVICE_CLOSED', `${this.info.name} ${this.info.serial} is closed`);
+    if (this.stateValue === 'gone')
+      throw new DriverError('BW_ERR_USB_DISCONNECTED', `${this.info.name} ${this.info.serial} was unplugged`);
     try {
       return await fn();
     } catch (e) {
@@ -375,7 +398,10 @@ export class RtlSdr implements TunableIqDevice {
   private checkRange(hz: number): void {
     const { minFrequencyHz: lo, maxFrequencyHz: hi } = this.tuner;
     if (!Number.isFinite(hz) || hz < lo || hz > hi) {
-      throw new DriverError('BW_ERR_TUNER_RANGE', `centre frequency ${hz} Hz is outside the ${this.tuner.name} range ${lo}–${hi} Hz`);
+      throw new DriverError(
+        'BW_ERR_TUNER_RANGE',
+        `centre frequency ${hz} Hz is outside the ${this.tuner.name} range ${lo}–${hi} Hz`,
+      );
     }
   }
 
@@ -406,7 +432,11 @@ export function nearestGain(table: readonly number[], tenthsDb: number): number 
   return best;
 }
 
-async function probeTuner(regs: RegisterAccess, rtl: Rtl2832u, probes: readonly TunerProbe[]): Promise<TunerProbe | undefined> {
+async function probeTuner(
+  regs: RegisterAccess,
+  rtl: Rtl2832u,
+  probes: readonly TunerProbe[],
+): Promise<TunerProbe | undefined> {
   let tunerReset = false;
   for (const p of probes) {
     if (p.resetTunerBefore && !tunerReset) {

@@ -114,11 +114,17 @@ export class IqStream {
   ) {
     this.transfers = opts.transfers ?? DEFAULT_TRANSFERS;
     if (!Number.isInteger(this.transfers) || this.transfers < MIN_TRANSFERS) {
-      throw new DriverError('BW_ERR_INVALID_ARGUMENT', `stream needs at least ${MIN_TRANSFERS} transfers in flight, got ${this.transfers}`);
+      throw new DriverError(
+        'BW_ERR_INVALID_ARGUMENT',
+        `stream needs at least ${MIN_TRANSFERS} transfers in flight, got ${this.transfers}`,
+      );
     }
     this.transferBytes = opts.transferBytes ?? transferBytesFor(tuning.sampleRateHz() || 2_048_000);
     if (!Number.isInteger(this.transferBytes) || this.transferBytes <= 0 || this.transferBytes % 512 !== 0) {
-      throw new DriverError('BW_ERR_INVALID_ARGUMENT', `transfer size ${this.transferBytes} B is not a positive multiple of 512`);
+      throw new DriverError(
+        'BW_ERR_INVALID_ARGUMENT',
+        `transfer size ${this.transferBytes} B is not a positive multiple of 512`,
+      );
     }
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 1000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 3000;
@@ -147,7 +153,8 @@ export class IqStream {
 
   /** Queue the transfers and start delivering. */
   start(onChunk: (chunk: IqChunk) => void, onEvent?: (ev: StreamEvent) => void): void {
-    if (this.stateValue !== 'idle') throw new DriverError('BW_ERR_STREAM_STATE', `stream cannot start from state '${this.stateValue}'`);
+    if (this.stateValue !== 'idle')
+      throw new DriverError('BW_ERR_STREAM_STATE', `stream cannot start from state '${this.stateValue}'`);
     this.onChunk = onChunk;
     this.onEvent = onEvent ?? (() => undefined);
     this.stateValue = 'running';

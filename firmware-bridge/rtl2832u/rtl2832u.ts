@@ -33,7 +33,10 @@ const TWO_POW_22 = 4194304;
 const TWO_POW_24 = 16777216;
 
 /** Resampler ratio for a sample rate and the real rate it gives (librtlsdr rtlsdr_set_sample_rate). */
-export function resamplerRatio(sampleRateHz: number, rtlXtalHz = DEFAULT_RTL_XTAL_HZ): { ratio: number; realRateHz: number } {
+export function resamplerRatio(
+  sampleRateHz: number,
+  rtlXtalHz = DEFAULT_RTL_XTAL_HZ,
+): { ratio: number; realRateHz: number } {
   assertSampleRate(sampleRateHz);
   // 28-bit ratio in 22-bit fixed point; the two low bits are not implemented by the hardware.
   const ratio = (Math.floor((rtlXtalHz * TWO_POW_22) / sampleRateHz) & 0x0ffffffc) >>> 0;
@@ -151,7 +154,8 @@ export class Rtl2832u {
 
   /** Load the 32-tap FIR (16 given, mirrored): 8 int8 taps then 8 int12 taps packed in 12 bytes. */
   async setFir(fir: readonly number[]): Promise<void> {
-    if (fir.length !== 16) throw new DriverError('BW_ERR_INVALID_ARGUMENT', `FIR needs 16 coefficients, got ${fir.length}`);
+    if (fir.length !== 16)
+      throw new DriverError('BW_ERR_INVALID_ARGUMENT', `FIR needs 16 coefficients, got ${fir.length}`);
     const bytes = new Uint8Array(20);
     for (let i = 0; i < 8; i++) {
       const v = fir[i] ?? 0;
@@ -261,7 +265,8 @@ export class Rtl2832u {
     const out = new Uint8Array(length);
     for (let i = 0; i < length; i++) {
       const b = await this.regs.readArray(Block.IIC, EEPROM_I2C_ADDR, 1);
-      if (b === null || b.length !== 1) throw new DriverError('BW_ERR_EEPROM', `EEPROM read failed at byte ${offset + i}`);
+      if (b === null || b.length !== 1)
+        throw new DriverError('BW_ERR_EEPROM', `EEPROM read failed at byte ${offset + i}`);
       out[i] = b[0] ?? 0;
     }
     return out;
@@ -281,7 +286,8 @@ export class Rtl2832u {
       const want = data[i] ?? 0;
       if (cur !== null && cur[0] === want) continue;
       const n = await this.regs.writeArray(Block.IIC, EEPROM_I2C_ADDR, Uint8Array.of(addr, want));
-      if (n !== 2) throw new DriverError('BW_ERR_EEPROM', `EEPROM write failed at byte ${addr} (0x${addr.toString(16)})`);
+      if (n !== 2)
+        throw new DriverError('BW_ERR_EEPROM', `EEPROM write failed at byte ${addr} (0x${addr.toString(16)})`);
       written++;
       if (pauseMs > 0) await new Promise((res) => setTimeout(res, pauseMs));
     }
@@ -290,7 +296,13 @@ export class Rtl2832u {
 }
 
 function checkEepromSpan(offset: number, length: number): void {
-  if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > EEPROM_SIZE) {
+  if (
+    !Number.isInteger(offset) ||
+    !Number.isInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > EEPROM_SIZE
+  ) {
     throw new DriverError('BW_ERR_INVALID_ARGUMENT', `EEPROM span ${offset}+${length} exceeds ${EEPROM_SIZE} bytes`);
   }
 }

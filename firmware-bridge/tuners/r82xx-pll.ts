@@ -103,7 +103,9 @@ export function pllSettings(loHz: number, xtalHz: number, vcoPowerRef: 1 | 2, vc
 }
 
 /** IF low-pass filter corners, Hz (r0b bits 3:0 = 15 - index). */
-export const IF_LOW_PASS_BW_HZ = [1_700_000, 1_600_000, 1_550_000, 1_450_000, 1_200_000, 900_000, 700_000, 550_000, 450_000, 350_000];
+export const IF_LOW_PASS_BW_HZ = [
+  1_700_000, 1_600_000, 1_550_000, 1_450_000, 1_200_000, 900_000, 700_000, 550_000, 450_000, 350_000,
+];
 const FILT_HP_BW1 = 350_000;
 const FILT_HP_BW2 = 380_000;
 
@@ -112,7 +114,8 @@ export function bandwidthSettings(bandwidthHz: number): { reg0a: number; reg0b: 
   let bw = bandwidthHz;
   if (bw > 7_000_000) return { reg0a: 0x10, reg0b: 0x0b, ifHz: 4_570_000 };
   if (bw > 6_000_000) return { reg0a: 0x10, reg0b: 0x2a, ifHz: 4_570_000 };
-  if (bw > (IF_LOW_PASS_BW_HZ[0] ?? 0) + FILT_HP_BW1 + FILT_HP_BW2) return { reg0a: 0x10, reg0b: 0x6b, ifHz: 3_570_000 };
+  if (bw > (IF_LOW_PASS_BW_HZ[0] ?? 0) + FILT_HP_BW1 + FILT_HP_BW2)
+    return { reg0a: 0x10, reg0b: 0x6b, ifHz: 3_570_000 };
   let reg0b = 0x80;
   let ifHz = 2_300_000;
   let realBw = 0;

@@ -121,7 +121,8 @@ export class R82xx implements Tuner {
   /** Shadow copy of a register (0x05..0x22). */
   shadow(reg: number): number {
     const v = this.regs[reg - SHADOW_START];
-    if (v === undefined) throw new DriverError('BW_ERR_INVALID_ARGUMENT', `R82xx register 0x${reg.toString(16)} has no shadow`);
+    if (v === undefined)
+      throw new DriverError('BW_ERR_INVALID_ARGUMENT', `R82xx register 0x${reg.toString(16)} has no shadow`);
     return v;
   }
 

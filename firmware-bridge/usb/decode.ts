@@ -20,5 +20,12 @@ export function decodeSetup(setup: ControlSetup): string {
 }
 
 export function describeSetup(direction: 'in' | 'out', setup: ControlSetup, length: number): RegisterCoordinates {
-  return { decoded: decodeSetup(setup), direction, request: setup.request, value: setup.value, index: setup.index, length };
+  return {
+    decoded: decodeSetup(setup),
+    direction,
+    request: setup.request,
+    value: setup.value,
+    index: setup.index,
+    length,
+  };
 }

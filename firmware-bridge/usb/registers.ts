@@ -171,4 +171,3 @@ export class RegisterAccess {
 function encode(value: number, length: 1 | 2): Uint8Array {
   return length === 1 ? Uint8Array.of(value & 0xff) : Uint8Array.of((value >> 8) & 0xff, value & 0xff);
 }
-

@@ -129,7 +129,10 @@ export class WebUsbTransport implements UsbTransport {
     this.assertOpen();
     let res: USBOutTransferResult;
     try {
-      res = await this.device.controlTransferOut({ requestType: 'vendor', recipient: 'device', ...setup }, data as BufferSource);
+      res = await this.device.controlTransferOut(
+        { requestType: 'vendor', recipient: 'device', ...setup },
+        data as BufferSource,
+      );
     } catch (e) {
       throw this.wrap(e, 'out', setup, data.length);
     }
@@ -143,7 +146,8 @@ export class WebUsbTransport implements UsbTransport {
     try {
       res = await this.device.transferIn(endpointNumber, length);
     } catch (e) {
-      if (isDeviceGoneError(e)) throw new DeviceGoneError(`bulk IN on endpoint ${endpointNumber}: device gone`, { cause: e });
+      if (isDeviceGoneError(e))
+        throw new DeviceGoneError(`bulk IN on endpoint ${endpointNumber}: device gone`, { cause: e });
       throw new UsbTransferError(`bulk IN on endpoint ${endpointNumber} failed: ${String((e as Error).message ?? e)}`, {
         cause: e,
       });
