@@ -12,6 +12,7 @@
  */
 import { chi2Isf, fIsf, osCfarAlpha } from './stats.ts';
 import { quickselect } from './noise-floor.ts';
+import { combineExclusions } from './emissions.ts';
 
 export type CfarMethod = 'known' | 'ca' | 'os';
 
@@ -109,6 +110,7 @@ export class CfarDetector {
   private readonly excludeMask: Uint8Array | undefined;
   private readonly prefix: Float64Array;
   private readonly window: Float64Array;
+  private readonly combined: Uint8Array;
 
   constructor(opts: CfarOptions) {
     this.fftSize = opts.fftSize;
@@ -126,6 +128,7 @@ export class CfarDetector {
     this.thresholdLin = new Float32Array(this.fftSize);
     this.prefix = new Float64Array(this.fftSize + 1);
     this.window = new Float64Array(this.refCells);
+    this.combined = new Uint8Array(this.fftSize);
   }
 
   /** Threshold factor for `frames` effective frames with this detector's settings (linear). */
@@ -135,15 +138,21 @@ export class CfarDetector {
 
   /**
    * Detect bins of one linear PSD averaged over `frames` effective frames. `floorLin` (mean noise per bin) is
-   * required for method 'known'. Returns {@link mask} (reused on every call).
+   * required for method 'known'. `binFlags` (a Spectrum's DC / image flags) are never detected. Returns
+   * {@link mask} (reused on every call).
    */
-  detect(psdLin: Float32Array | Float64Array, frames: number, floorLin?: Float32Array | Float64Array): Uint8Array {
+  detect(
+    psdLin: Float32Array | Float64Array,
+    frames: number,
+    floorLin?: Float32Array | Float64Array,
+    binFlags?: Uint8Array,
+  ): Uint8Array {
     const n = this.fftSize;
     if (psdLin.length !== n) throw new RangeError(`detect: PSD length ${psdLin.length} != ${n}`);
     const f = this.factor(frames);
     const out = this.mask;
     const thr = this.thresholdLin;
-    const ex = this.excludeMask;
+    const ex = combineExclusions(this.excludeMask, binFlags, this.combined);
     if (this.method === 'known') {
       if (!floorLin) throw new RangeError("detect: method 'known' needs the noise floor");
       for (let i = 0; i < n; i++) thr[i] = f * (floorLin[i] as number);

@@ -57,6 +57,7 @@ function newEmission(): Emission {
     endBin: 0,
     centerHz: 0,
     occupiedBandwidthHz: 0,
+    obwCenterHz: 0,
     xDbBandwidthHz: 0,
     peakDbfs: 0,
     peakHz: 0,
@@ -71,12 +72,28 @@ function copyEmission(src: Emission, dst: Emission): void {
   dst.endBin = src.endBin;
   dst.centerHz = src.centerHz;
   dst.occupiedBandwidthHz = src.occupiedBandwidthHz;
+  dst.obwCenterHz = src.obwCenterHz;
   dst.xDbBandwidthHz = src.xDbBandwidthHz;
   dst.peakDbfs = src.peakDbfs;
   dst.peakHz = src.peakHz;
   dst.channelPowerDbfs = src.channelPowerDbfs;
   dst.floorDbfs = src.floorDbfs;
   dst.snrDb = src.snrDb;
+}
+
+/**
+ * The exclusions for one spectrum: the static mask, the spectrum's bin flags, or both OR-ed into `scratch`.
+ * Returns undefined when there is nothing to exclude.
+ */
+export function combineExclusions(
+  mask: Uint8Array | undefined,
+  flags: Uint8Array | undefined,
+  scratch: Uint8Array,
+): Uint8Array | undefined {
+  if (!flags) return mask;
+  if (!mask) return flags;
+  for (let i = 0; i < scratch.length; i++) scratch[i] = (mask[i] as number) | (flags[i] as number);
+  return scratch;
 }
 
 /**
@@ -122,6 +139,9 @@ export class EmissionExtractor {
   private readonly excludeMask: Uint8Array | undefined;
   private contFrames = NaN;
   private contFactor = NaN;
+  private readonly combined: Uint8Array;
+  /** Exclusions in force for the spectrum being processed. */
+  private ex: Uint8Array | undefined;
 
   constructor(opts: EmissionOptions) {
     this.fftSize = opts.fftSize;
@@ -138,6 +158,7 @@ export class EmissionExtractor {
     this.tailFraction = (1 - obw) / 2;
     if (opts.excludeMask && opts.excludeMask.length !== this.fftSize) throw new RangeError('excludeMask length');
     this.excludeMask = opts.excludeMask;
+    this.combined = new Uint8Array(this.fftSize);
   }
 
   /** Continuation threshold over the floor, linear, for M effective frames. */
@@ -152,20 +173,23 @@ export class EmissionExtractor {
 
   /**
    * Group and measure. `psdLin` and `floorLin` are linear per-bin powers (FFT-shifted, length fftSize), `detMask`
-   * the CFAR mask. Returns the number of emissions in {@link emissions}.
+   * the CFAR mask. `binFlags` (a Spectrum's per-bin flags: DC, image) adds this spectrum's excluded bins.
+   * Returns the number of emissions in {@link emissions}.
    */
   extract(
     geom: SpectrumGeometry,
     psdLin: Float32Array | Float64Array,
     floorLin: Float32Array | Float64Array,
     detMask: Uint8Array,
+    binFlags?: Uint8Array,
   ): number {
     const n = this.fftSize;
     if (psdLin.length !== n || floorLin.length !== n || detMask.length !== n) {
       throw new RangeError(`extract: arrays must have length ${n}`);
     }
     const cf = this.continuationFactor(geom.effectiveFrames);
-    const ex = this.excludeMask;
+    const ex = combineExclusions(this.excludeMask, binFlags, this.combined);
+    this.ex = ex;
     this.count = 0;
     this.dropped = 0;
     let replaced = false;
@@ -236,7 +260,7 @@ export class EmissionExtractor {
     e: number,
     out: Emission,
   ): boolean {
-    const ex = this.excludeMask;
+    const ex = this.ex;
     let sig = 0;
     let sigK = 0;
     let total = 0;
@@ -312,6 +336,7 @@ export class EmissionExtractor {
     out.endBin = e;
     out.centerHz = f0 + (sigK / sig) * binHz;
     out.occupiedBandwidthHz = (highEdge - lowEdge) * binHz;
+    out.obwCenterHz = f0 + 0.5 * (highEdge + lowEdge) * binHz;
     out.xDbBandwidthHz = (right - left) * binHz;
     out.peakDbfs = linToDb(peak);
     out.peakHz = f0 + kPeak * binHz;

@@ -83,6 +83,7 @@ export class NoiseFloorEstimator {
   private readonly centers: Float64Array;
   private bias: BiasTable | undefined;
   private readonly smooth: boolean;
+  private readonly combined: Uint8Array;
 
   constructor(opts: NoiseFloorOptions) {
     const n = opts.fftSize;
@@ -109,6 +110,7 @@ export class NoiseFloorEstimator {
       maxLen = Math.max(maxLen, b - a);
     }
     this.floorLin = new Float32Array(n);
+    this.combined = new Uint8Array(n);
     this.segmentFloorLin = new Float64Array(segs);
     this.segmentUsedLin = new Float64Array(segs);
     this.segmentAccepted = new Uint8Array(segs);

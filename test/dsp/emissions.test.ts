@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { CfarDetector } from '../../dsp/cfar.ts';
+import { EmissionExtractor, dcExcludeMask, measureBand, newBandMeasurement } from '../../dsp/emissions.ts';
+import { NoiseFloorEstimator } from '../../dsp/noise-floor.ts';
+import { BIN_FLAG_IMAGE, type Emission } from '../../dsp/types.ts';
+import { Rng, addGaussian, addRect, addTone, dbToLin, linToDbT, sampleSpectrum } from './detect-fixtures.ts';
+
+const N = 2048;
+const FS = 2.4e6;
+const BIN_HZ = FS / N;
+const CENTER = 446e6;
+const geom = { startHz: CENTER - FS / 2, binHz: BIN_HZ, enbwBins: 1.5, effectiveFrames: 16 };
+const hz = (bin: number) => geom.startHz + bin * BIN_HZ;
+const FLOOR = dbToLin(-70);
+
+interface Pipeline {
+  floor: NoiseFloorEstimator;
+  cfar: CfarDetector;
+  ex: EmissionExtractor;
+  run(psd: Float32Array, m?: number): Emission[];
+}
+
+function pipeline(opts: { exclude?: Uint8Array; maxEmissions?: number; maxGapBins?: number } = {}): Pipeline {
+  const floor = new NoiseFloorEstimator({ fftSize: N, segments: 32, excludeMask: opts.exclude });
+  const cfar = new CfarDetector({ fftSize: N, pfa: 1e-6, method: 'known', excludeMask: opts.exclude });
+  const ex = new EmissionExtractor({
+    fftSize: N,
+    excludeMask: opts.exclude,
+    maxEmissions: opts.maxEmissions,
+    maxGapBins: opts.maxGapBins,
+  });
+  return {
+    floor,
+    cfar,
+    ex,
+    run(psd, m = 16) {
+      floor.estimate(psd, m);
+      const mask = cfar.detect(psd, m, floor.floorLin);
+      const count = ex.extract({ ...geom, effectiveFrames: m }, psd, floor.floorLin, mask);
+      return ex.emissions.slice(0, count);
+    },
+  };
+}
+
+function strongest(list: Emission[]): Emission {
+  const e = list.reduce<Emission | undefined>(
+    (a, b) => (!a || b.channelPowerDbfs > a.channelPowerDbfs ? b : a),
+    undefined,
+  );
+  if (!e) throw new Error('no emission found');
+  return e;
+}
+
+describe('emission measurement on known shapes', () => {
+  it('OFDM-like flat top (200 kHz, +20 dB): centre within a bin, OBW and x-dB width within 10 %, channel power', () => {
+    const rng = new Rng(21);
+    const p = pipeline();
+    for (let trial = 0; trial < 5; trial++) {
+      const centerBin = 600.3 + 97.1 * trial;
+      const widthBins = 200e3 / BIN_HZ;
+      const mean = new Float64Array(N).fill(FLOOR);
+      addRect(mean, centerBin, widthBins, dbToLin(-50));
+      const e = strongest(p.run(sampleSpectrum(rng, mean, 16, new Float32Array(N))));
+      // Centre of the 99 % band: within one bin.
+      expect(Math.abs((e.obwCenterHz ?? NaN) - hz(centerBin))).toBeLessThan(BIN_HZ);
+      // Power-weighted centre of a noise-like flat top: each bin fluctuates by 1/√M, so the centroid has a
+      // standard deviation of √(W/12)/√M bins (0.94 bins here); allow 3σ.
+      const sigmaCentroid = Math.sqrt(widthBins / 12 / 16);
+      expect(Math.abs(e.centerHz - hz(centerBin))).toBeLessThan(3 * sigmaCentroid * BIN_HZ);
+      expect(Math.abs(e.occupiedBandwidthHz / (0.99 * 200e3) - 1)).toBeLessThan(0.1);
+      expect(Math.abs(e.xDbBandwidthHz / 200e3 - 1)).toBeLessThan(0.1);
+      // Σ bins / ENBW, signal plus the noise under it.
+      const truth = linToDbT((dbToLin(-50) * widthBins + FLOOR * (e.endBin - e.startBin + 1)) / 1.5);
+      expect(Math.abs(e.channelPowerDbfs - truth)).toBeLessThan(0.3);
+      expect(Math.abs(e.floorDbfs + 70)).toBeLessThan(0.5);
+      expect(e.snrDb).toBeGreaterThan(17);
+    }
+  });
+
+  it('NFM-like Gaussian shape: centre within a bin, 99 % OBW = 5.15σ and 26 dB width = 6.92σ within 10 %', () => {
+    const rng = new Rng(22);
+    const p = pipeline();
+    const sigmaBins = 3;
+    for (let trial = 0; trial < 5; trial++) {
+      const centerBin = 300.6 + 211.3 * trial;
+      const mean = new Float64Array(N).fill(FLOOR);
+      addGaussian(mean, centerBin, sigmaBins, dbToLin(-35));
+      const e = strongest(p.run(sampleSpectrum(rng, mean, 16, new Float32Array(N))));
+      expect(Math.abs(e.centerHz - hz(centerBin))).toBeLessThan(BIN_HZ);
+      expect(Math.abs((e.obwCenterHz ?? NaN) - hz(centerBin))).toBeLessThan(BIN_HZ);
+      // The highest bin of a noise-like hump wanders around the top (±1/√M per bin).
+      expect(Math.abs(e.peakHz - hz(centerBin))).toBeLessThan(sigmaBins * BIN_HZ);
+      expect(Math.abs(e.occupiedBandwidthHz / (5.152 * sigmaBins * BIN_HZ) - 1)).toBeLessThan(0.1);
+      expect(Math.abs(e.xDbBandwidthHz / (6.92 * sigmaBins * BIN_HZ) - 1)).toBeLessThan(0.1);
+      expect(Math.abs(e.peakDbfs + 35)).toBeLessThan(1.5);
+    }
+  });
+
+  it('a full-scale tone reads 0 dBFS peak and channel power (Hann, ENBW 1.5)', () => {
+    const rng = new Rng(23);
+    // A tone is deterministic (no 1/√M fluctuation): tone bins exact, noise bins Welch-distributed.
+    const floor = dbToLin(-110);
+    const tone = new Float64Array(N);
+    addTone(tone, 777, 1);
+    const psd = sampleSpectrum(rng, new Float64Array(N).fill(floor), 64, new Float32Array(N));
+    for (let k = 0; k < N; k++) psd[k] = (psd[k] as number) + (tone[k] as number);
+    const e = strongest(pipeline().run(psd, 64));
+    expect(Math.abs(e.peakDbfs)).toBeLessThan(0.05);
+    expect(Math.abs(e.channelPowerDbfs)).toBeLessThan(0.05);
+    expect(Math.abs(e.peakHz - hz(777))).toBeLessThan(0.2 * BIN_HZ);
+    expect(e.occupiedBandwidthHz).toBeLessThan(6 * BIN_HZ);
+  });
+});
+
+describe('grouping', () => {
+  it('the DC range never yields an emission (and would without the mask)', () => {
+    const rng = new Rng(24);
+    const mean = new Float64Array(N).fill(FLOOR);
+    addTone(mean, N / 2, dbToLin(-20)); // the RTL-SDR DC spike
+    addRect(mean, 1500, 80, dbToLin(-55));
+    const psd = sampleSpectrum(rng, mean, 16, new Float32Array(N));
+    const unmasked = pipeline().run(psd);
+    expect(unmasked.some((e) => e.startBin <= N / 2 && e.endBin >= N / 2)).toBe(true);
+    const masked = pipeline({ exclude: dcExcludeMask(N, 3) }).run(psd);
+    expect(masked.length).toBeGreaterThanOrEqual(1);
+    for (const e of masked) expect(e.startBin > N / 2 + 3 || e.endBin < N / 2 - 3).toBe(true);
+  });
+
+  it("bins flagged in a spectrum's binFlags (DC, image) are excluded for that spectrum only", () => {
+    const mean = new Float64Array(N).fill(FLOOR);
+    addTone(mean, 300, dbToLin(-20)); // a strong signal
+    addTone(mean, N - 300, dbToLin(-55)); // its IQ-imbalance image at the mirror bin
+    const psd = sampleSpectrum(new Rng(28), mean, 16, new Float32Array(N));
+    const flags = new Uint8Array(N);
+    for (let k = N - 304; k <= N - 296; k++) flags[k] = BIN_FLAG_IMAGE;
+    const p = pipeline();
+    p.floor.estimate(psd, 16, flags);
+    const mask = p.cfar.detect(psd, 16, p.floor.floorLin, flags);
+    for (let k = N - 304; k <= N - 296; k++) expect(mask[k]).toBe(0);
+    const count = p.ex.extract(geom, psd, p.floor.floorLin, mask, flags);
+    const list = p.ex.emissions.slice(0, count);
+    expect(list.some((e) => Math.abs(e.peakHz - hz(300)) < BIN_HZ)).toBe(true);
+    expect(list.some((e) => e.endBin >= N - 304 && e.startBin <= N - 296)).toBe(false);
+    // Without the flags the image is an emission.
+    expect(
+      pipeline()
+        .run(psd)
+        .some((e) => Math.abs(e.peakHz - hz(N - 300)) < BIN_HZ),
+    ).toBe(true);
+  });
+
+  it('bridges gaps up to maxGapBins and splits beyond', () => {
+    const mean = new Float64Array(N).fill(FLOOR);
+    addRect(mean, 400, 40, dbToLin(-50));
+    // Notch of 2 bins in the first, 6 bins in the second.
+    for (const k of [399, 400]) mean[k] = FLOOR;
+    addRect(mean, 1200, 40, dbToLin(-50));
+    for (let k = 1197; k < 1203; k++) mean[k] = FLOOR;
+    const psd = sampleSpectrum(new Rng(25), mean, 64, new Float32Array(N));
+    const list = pipeline({ maxGapBins: 3 }).run(psd, 64);
+    const near = (b: number) => list.filter((e) => e.endBin >= b - 25 && e.startBin <= b + 25).length;
+    expect(near(400)).toBe(1);
+    expect(near(1200)).toBe(2);
+  });
+
+  it('keeps the strongest emissions when over capacity, sorted by frequency', () => {
+    const mean = new Float64Array(N).fill(FLOOR);
+    const levels = [-40, -60, -45, -62, -50, -61];
+    levels.forEach((l, i) => addTone(mean, 200 + 300 * i, dbToLin(l)));
+    const p = pipeline({ maxEmissions: 3 });
+    const list = p.run(sampleSpectrum(new Rng(26), mean, 16, new Float32Array(N)));
+    expect(list.length).toBe(3);
+    expect(p.ex.dropped).toBe(3);
+    expect(list.map((e) => Math.round((e.peakHz - geom.startHz) / BIN_HZ))).toEqual([200, 800, 1400]);
+  });
+});
+
+describe('measureBand (assignments)', () => {
+  it('measures power and occupancy inside [startHz, stopHz]', () => {
+    const mean = new Float64Array(N).fill(FLOOR);
+    addRect(mean, 1000, 10.67, dbToLin(-50)); // 12.5 kHz channel
+    const psd = sampleSpectrum(new Rng(27), mean, 16, new Float32Array(N));
+    const p = pipeline();
+    p.run(psd);
+    const busy = measureBand(geom, psd, p.floor.floorLin, p.cfar.mask, hz(1000) - 6250, hz(1000) + 6250);
+    expect(busy.occupied).toBe(true);
+    expect(busy.occupiedFraction).toBeGreaterThan(0.8);
+    expect(Math.abs(busy.signalPowerDbfs - linToDbT((dbToLin(-50) * 10.67) / 1.5))).toBeLessThan(0.5);
+    expect(Math.abs(busy.occupiedBandwidthHz / 12.5e3 - 1)).toBeLessThan(0.15);
+    const out = newBandMeasurement();
+    const idle = measureBand(geom, psd, p.floor.floorLin, p.cfar.mask, hz(1500) - 6250, hz(1500) + 6250, out);
+    expect(idle).toBe(out);
+    expect(idle.occupied).toBe(false);
+    expect(idle.snrDb).toBeLessThan(-3);
+    expect(Math.abs(idle.floorDbfs + 70)).toBeLessThan(0.5);
+  });
+});
