@@ -244,7 +244,7 @@ export class Rtl2832uModel {
       directSampling,
       // the R82xx is a high-side-LO tuner: its IF is mirrored and the demod must re-invert it
       spectrumInverted: directSampling ? false : !inversionEnabled,
-      freqCorrectionPpm: Math.round((-offs * 1e6) / 16777216),
+      freqCorrectionPpm: Math.round((-offs * 1e6) / 16777216) || 0,
       biasTee: (gpoe & 0x01) !== 0 && (gpd & 0x01) === 0 && (gpo & 0x01) !== 0,
       i2cRepeater: this.i2cRepeaterOn(),
       // bits 7:6 of DEMOD_CTL power the ADCs/demod (librtlsdr writes 0xe8 on, 0x20 off)

@@ -22,15 +22,18 @@ export interface SignalRenderRequest {
 export interface SourceState {
   /** Equal keys mean the rendered signal is statistically the same (same emitters on, same parameters). */
   key: string;
-  /** Time at which the state may change next, seconds (Infinity when never). */
-  nextChangeS: number;
+  /** First sample (same grid as the query) at which the state may change, Infinity when never. */
+  nextChangeSample: number;
 }
 
 export interface IqSignalSource {
   /** Writes 2·req.count bytes of cu8 (I, Q offset binary, 127.5 = 0) into out. */
   renderCu8(req: SignalRenderRequest, out: Uint8Array): void;
-  /** Optional: which emitters are active at a time; without it the source counts as time-varying (no looping). */
-  stateAt?(timeS: number): SourceState;
+  /**
+   * Optional: which emitters are on at `sample` (time sample / sampleRateHz) and until when; without it the
+   * source counts as time-varying and is never looped.
+   */
+  stateAt?(sample: number, sampleRateHz: number): SourceState;
 }
 
 /**
@@ -83,17 +86,18 @@ export class ToneTestSource implements IqSignalSource {
     this.seed = opts.seed ?? 1;
   }
 
-  stateAt(timeS: number): SourceState {
+  stateAt(sample: number, fs: number): SourceState {
     let key = '';
     let next = Infinity;
+    const edge = (tS: number) => Math.ceil(tS * fs - 1e-6);
     for (let i = 0; i < this.tones.length; i++) {
       const t = this.tones[i] as TestTone;
-      const on = (t.onS === undefined || timeS >= t.onS) && (t.offS === undefined || timeS < t.offS);
+      const on = (t.onS === undefined || sample >= edge(t.onS)) && (t.offS === undefined || sample < edge(t.offS));
       key += on ? '1' : '0';
-      if (t.onS !== undefined && t.onS > timeS) next = Math.min(next, t.onS);
-      if (t.offS !== undefined && t.offS > timeS) next = Math.min(next, t.offS);
+      if (t.onS !== undefined && edge(t.onS) > sample) next = Math.min(next, edge(t.onS));
+      if (t.offS !== undefined && edge(t.offS) > sample) next = Math.min(next, edge(t.offS));
     }
-    return { key, nextChangeS: next };
+    return { key, nextChangeSample: next };
   }
 
   renderCu8(req: SignalRenderRequest, out: Uint8Array): void {
@@ -102,11 +106,12 @@ export class ToneTestSource implements IqSignalSource {
     // complex noise: total power over fs; per-component sigma = sqrt(P/2), in units of full scale
     const noiseSigma = toFs(this.noiseDbmPerHz + 10 * Math.log10(fs)) / Math.SQRT2;
     const scale = 127.5;
-    const t0 = startSample / fs;
+    // on/off is decided at the first sample: callers split renders at stateAt() boundaries
+    const edge = (tS: number) => Math.ceil(tS * fs - 1e-6);
     const active = this.tones.filter(
       (t) =>
-        (t.onS === undefined || t0 >= t.onS) &&
-        (t.offS === undefined || t0 < t.offS) &&
+        (t.onS === undefined || startSample >= edge(t.onS)) &&
+        (t.offS === undefined || startSample < edge(t.offS)) &&
         Math.abs(t.freqHz - centerHz) < fs / 2,
     );
     const n = active.length;

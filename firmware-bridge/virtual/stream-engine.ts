@@ -62,7 +62,7 @@ export class StreamEngine {
   private readonly queue: Pending[] = [];
   private timer: unknown = undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
-  private loop: { key: string; buf: Uint8Array; startSample: number; rateHz: number } | undefined;
+  private loop: { key: string; buf: Uint8Array; startSample: number; len: number; windowEnd: number } | undefined;
 
   constructor(getState: () => VirtualRadioState, source: IqSignalSource, opts: StreamEngineOptions) {
     this.getState = getState;
@@ -216,18 +216,18 @@ export class StreamEngine {
     }
     const fs = st.sampleRateHz;
     const source = st.pllLocked || st.directSampling ? this.source : UNLOCKED_SOURCE;
-    let firstSample = Math.round(this.timeOf(pos) * fs);
+    let firstSample = Math.max(0, Math.round(this.timeOf(pos) * fs));
     let done = 0;
     while (done < count) {
-      const tS = firstSample / fs;
-      const stAt = source.stateAt && this.opts.loopSamples > 0 ? source.stateAt(tS) : undefined;
+      const stAt = source.stateAt ? source.stateAt(firstSample, fs) : undefined;
       let n = count - done;
-      if (stAt && Number.isFinite(stAt.nextChangeS)) {
-        const boundary = Math.ceil(stAt.nextChangeS * fs - 1e-6);
-        if (boundary > firstSample) n = Math.min(n, boundary - firstSample);
+      let untilChange = Infinity;
+      if (stAt && stAt.nextChangeSample > firstSample) {
+        untilChange = stAt.nextChangeSample - firstSample;
+        n = Math.min(n, untilChange);
       }
       const view = out.subarray(2 * done, 2 * (done + n));
-      if (stAt) this.renderLooped(source, stAt.key, firstSample, n, view);
+      if (stAt && this.opts.loopSamples > 0) this.renderLooped(source, stAt.key, firstSample, n, untilChange, view);
       else {
         source.renderCu8(this.request(firstSample, n), view);
         if (st.spectrumInverted) swapIq(view);
@@ -242,21 +242,35 @@ export class StreamEngine {
     return { centerHz: st.centerHz, sampleRateHz: st.sampleRateHz, startSample, count, gainDb: st.totalGainDb };
   }
 
-  private renderLooped(source: IqSignalSource, stateKey: string, start: number, n: number, out: Uint8Array): void {
+  /**
+   * Copies from a loop rendered once per (tuning, gain, source state). The loop is at most `loopSamples` long and
+   * never longer than the time to the source's next state change, so near a change it is rendered once and not
+   * repeated; renders are split at the change, so emitters switch at the exact sample.
+   */
+  private renderLooped(
+    source: IqSignalSource,
+    stateKey: string,
+    start: number,
+    n: number,
+    untilChange: number,
+    out: Uint8Array,
+  ): void {
     const st = this.state;
-    const L = this.opts.loopSamples;
     const key = `${source === UNLOCKED_SOURCE ? 'u' : 's'}|${st.centerHz}|${st.sampleRateHz}|${st.totalGainDb}|${st.spectrumInverted}|${stateKey}`;
     let loop = this.loop;
-    if (!loop || loop.key !== key) {
-      const buf = loop && loop.buf.length === 2 * L ? loop.buf : new Uint8Array(2 * L);
-      source.renderCu8(this.request(start, L), buf);
-      if (st.spectrumInverted) swapIq(buf);
-      loop = { key, buf, startSample: start, rateHz: st.sampleRateHz };
+    // a loop is only valid inside its own state window: [startSample, startSample + windowEnd)
+    if (!loop || loop.key !== key || start < loop.startSample || start >= loop.windowEnd) {
+      const len = Math.min(this.opts.loopSamples, untilChange);
+      const buf =
+        loop && loop.buf.length >= 2 * len ? loop.buf : new Uint8Array(2 * Math.max(len, this.opts.loopSamples));
+      source.renderCu8(this.request(start, len), buf.subarray(0, 2 * len));
+      if (st.spectrumInverted) swapIq(buf.subarray(0, 2 * len));
+      loop = { key, buf, startSample: start, len, windowEnd: start + untilChange };
       this.loop = loop;
       this.stats.loopRenders++;
     }
+    const L = loop.len;
     let off = (start - loop.startSample) % L;
-    if (off < 0) off += L;
     let written = 0;
     while (written < n) {
       const take = Math.min(n - written, L - off);
