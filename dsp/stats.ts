@@ -31,6 +31,26 @@ export function lnGamma(x: number): number {
   return LN_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
+/** Digamma ψ(x) = d ln Γ(x)/dx, x > 0 (recurrence up to x ≥ 12, then the asymptotic series). */
+export function digamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`digamma: x must be > 0 (got ${x})`);
+  let r = 0;
+  while (x < 12) {
+    r -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+
+/**
+ * Expected spectral flatness (geometric / arithmetic mean) of pure noise in an M-averaged PSD:
+ * E[ln X] for X ~ Gamma(M, 1/M) is ψ(M) − ln M, so flatness → exp(ψ(M) − ln M) (0.56 for M = 1, 0.97 for M = 16).
+ */
+export function noiseFlatness(frames: number): number {
+  return Math.exp(digamma(frames) - Math.log(frames));
+}
+
 /** ln of the gamma density with shape a and unit scale at x. */
 function lnGammaPdf(a: number, x: number): number {
   return (a - 1) * Math.log(x) - x - lnGamma(a);

@@ -6,6 +6,8 @@ import {
   chi2Ppf,
   chi2Sf,
   detectionProbability,
+  digamma,
+  noiseFlatness,
   fCdf,
   fIsf,
   fSf,
@@ -59,6 +61,20 @@ describe('gamma functions', () => {
         expect(gammaQ(a, gammaQInv(a, p)) / p).toBeCloseTo(1, 8);
       }
     }
+  });
+});
+
+describe('digamma and noise flatness', () => {
+  it('ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2, recurrence ψ(x+1) = ψ(x) + 1/x', () => {
+    const euler = 0.5772156649015329;
+    expect(digamma(1)).toBeCloseTo(-euler, 12);
+    expect(digamma(0.5)).toBeCloseTo(-euler - 2 * Math.LN2, 12);
+    expect(digamma(7.3)).toBeCloseTo(digamma(6.3) + 1 / 6.3, 12);
+  });
+  it('noise flatness of a raw periodogram is e^−γ and tends to 1 with averaging', () => {
+    expect(noiseFlatness(1)).toBeCloseTo(Math.exp(-0.5772156649015329), 12);
+    expect(noiseFlatness(16)).toBeGreaterThan(0.96);
+    expect(noiseFlatness(16)).toBeLessThan(noiseFlatness(64));
   });
 });
 
