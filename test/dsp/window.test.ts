@@ -84,3 +84,19 @@ describe('interpolatePeak', () => {
     }
   });
 });
+
+describe('powerBitsToDb', () => {
+  it('matches 10·log10 within 1e-5 dB over 600 dB of range and clamps non-positive values', async () => {
+    const { powerBitsToDb, MIN_DB } = await import('../../dsp/db.ts');
+    const src = new Float32Array(2000);
+    for (let i = 0; i < src.length - 4; i++) src[i] = Math.pow(10, -29 + (i * 58) / src.length) * (1 + Math.sin(i));
+    src.set([0, -1, NaN, 1e-35], src.length - 4);
+    const dst = new Float32Array(src.length);
+    powerBitsToDb(new Int32Array(src.buffer), dst);
+    for (let i = 0; i < src.length - 4; i++) {
+      const p = src[i] as number;
+      if (p > 0) expect(Math.abs((dst[i] as number) - Math.max(MIN_DB, 10 * Math.log10(p)))).toBeLessThan(1e-4);
+    }
+    expect(Array.from(dst.subarray(src.length - 4))).toEqual([MIN_DB, MIN_DB, MIN_DB, MIN_DB]);
+  });
+});
