@@ -1,0 +1,346 @@
+/**
+ * Long-term spectrum history: compact waterfall rows per sensor, kept for days, from which the waterfall of any
+ * past window and frequency range is rebuilt.
+ *
+ * Row: incoming SpectrumLines are max-held over `rowIntervalMs` (default 1 s) and over groups of bins down to at
+ * most `maxBins` (default 4096), then quantised to uint8 over the row's own dB range:
+ *   level = dbMinDb + q · dbStepDb, q = 0..254; q = 255 means "no value" (NaN in the input).
+ * With a 60 dB row range the step is 0.24 dB.
+ *
+ * Files: `<dir>/<sensor>/<YYYY-MM-DD>/<HH>.wfr` (rows, appended) and `<HH>.wfi` (index: timeMs f64, byte offset
+ * f64 per row), hours in UTC. Row record (little endian): timeMs f64, startHz f64, binHz f64, dbMinDb f32,
+ * dbStepDb f32, bins u32, reserved u32, then `bins` bytes. 40 + bins bytes per row.
+ *
+ * Size: 1 row/s × 4096 bins ≈ 14.9 MB per hour per sensor, against 17.3 GB/h of cu8 IQ at 2.4 MS/s (≈ 0.09 %).
+ */
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { open, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SpectrumLine } from '../types.ts';
+
+export const ROW_HEADER_BYTES = 40;
+const INDEX_ENTRY_BYTES = 16;
+const HOUR_MS = 3_600_000;
+const NO_VALUE = 255;
+
+export interface HistoryOptions {
+  dir: string;
+  /** Rows are max-held over this interval, ms. Default 1000. */
+  rowIntervalMs?: number;
+  /** Bins per row at most (max-held groups beyond). Default 4096. */
+  maxBins?: number;
+}
+
+/** A rebuilt waterfall: `dbfs[r * width + c]`, row 0 = oldest (fromMs), column 0 = startHz; NaN = no data. */
+export interface Waterfall {
+  sensorId: string;
+  fromMs: number;
+  toMs: number;
+  startHz: number;
+  stopHz: number;
+  width: number;
+  height: number;
+  dbfs: Float32Array;
+  /** Stored rows that went into it. */
+  rowsRead: number;
+}
+
+export interface RebuildRequest {
+  sensorId: string;
+  fromMs: number;
+  toMs: number;
+  startHz: number;
+  stopHz: number;
+  /** Columns (frequency) and rows (time) of the result. */
+  width: number;
+  height: number;
+}
+
+interface Accum {
+  bucketMs: number;
+  startHz: number;
+  binHz: number;
+  /** Max-held dBFS per output bin (after grouping). */
+  maxDb: Float32Array;
+  group: number;
+  srcBins: number;
+}
+
+function hourPaths(root: string, sensorId: string, timeMs: number): { dir: string; data: string; index: string } {
+  const h = new Date(Math.floor(timeMs / HOUR_MS) * HOUR_MS).toISOString();
+  const dir = join(root, safeName(sensorId), h.slice(0, 10));
+  return { dir, data: join(dir, h.slice(11, 13) + '.wfr'), index: join(dir, h.slice(11, 13) + '.wfi') };
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]+/g, '_') || '_';
+}
+
+export class SpectrumHistory {
+  private readonly dir: string;
+  readonly rowIntervalMs: number;
+  readonly maxBins: number;
+  private readonly acc = new Map<string, Accum>();
+  private readonly files = new Map<string, { hourMs: number; data: number; index: number; size: number }>();
+  private rowBuf = new Uint8Array(ROW_HEADER_BYTES + 4096);
+  private rowView = new DataView(this.rowBuf.buffer, 0, ROW_HEADER_BYTES);
+  private readonly idxBuf = new Uint8Array(INDEX_ENTRY_BYTES);
+  private readonly idxView = new DataView(this.idxBuf.buffer);
+  /** Bytes written since start (rows + index). */
+  bytesWritten = 0;
+
+  constructor(opts: HistoryOptions) {
+    this.dir = opts.dir;
+    this.rowIntervalMs = opts.rowIntervalMs ?? 1000;
+    this.maxBins = opts.maxBins ?? 4096;
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Adds one spectrum line; a row is written when the line's interval bucket or span changes. */
+  append(line: SpectrumLine): void {
+    const n = line.psdDbfs.length;
+    if (n === 0) return;
+    const bucketMs = Math.floor(line.timeMs / this.rowIntervalMs) * this.rowIntervalMs;
+    const group = Math.ceil(n / this.maxBins);
+    const startHz = line.startHz + ((group - 1) * line.binHz) / 2;
+    let a = this.acc.get(line.sensorId);
+    if (a && (a.bucketMs !== bucketMs || a.startHz !== startHz || a.binHz !== line.binHz * group || a.srcBins !== n)) {
+      this.writeRow(line.sensorId, a);
+      a = undefined;
+    }
+    if (!a) {
+      const prev = this.acc.get(line.sensorId);
+      const bins = Math.ceil(n / group);
+      const maxDb = prev && prev.maxDb.length === bins ? prev.maxDb : new Float32Array(bins);
+      maxDb.fill(-Infinity);
+      a = { bucketMs, startHz, binHz: line.binHz * group, maxDb, group, srcBins: n };
+      this.acc.set(line.sensorId, a);
+    }
+    const m = a.maxDb;
+    const psd = line.psdDbfs;
+    for (let k = 0; k < n; k++) {
+      const v = psd[k]!;
+      const j = (k / group) | 0;
+      if (v > m[j]!) m[j] = v;
+    }
+  }
+
+  /** Writes the rows being accumulated. */
+  flush(): void {
+    for (const [sensor, a] of this.acc) this.writeRow(sensor, a);
+    this.acc.clear();
+  }
+
+  close(): void {
+    this.flush();
+    for (const f of this.files.values()) {
+      closeSync(f.data);
+      closeSync(f.index);
+    }
+    this.files.clear();
+  }
+
+  private fileFor(sensorId: string, timeMs: number) {
+    const hourMs = Math.floor(timeMs / HOUR_MS) * HOUR_MS;
+    const cur = this.files.get(sensorId);
+    if (cur && cur.hourMs === hourMs) return cur;
+    if (cur) {
+      closeSync(cur.data);
+      closeSync(cur.index);
+    }
+    const p = hourPaths(this.dir, sensorId, timeMs);
+    mkdirSync(p.dir, { recursive: true });
+    const data = openSync(p.data, 'a');
+    const index = openSync(p.index, 'a');
+    const f = { hourMs, data, index, size: fstatSync(data).size };
+    this.files.set(sensorId, f);
+    return f;
+  }
+
+  private writeRow(sensorId: string, a: Accum): void {
+    const m = a.maxDb;
+    const bins = m.length;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < bins; j++) {
+      const v = m[j]!;
+      if (v === -Infinity || Number.isNaN(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (lo === Infinity) return; // nothing but NaN
+    const dbMin = Math.floor(lo);
+    const step = Math.max((Math.ceil(hi) - dbMin) / 254, 1 / 254);
+    const need = ROW_HEADER_BYTES + bins;
+    if (this.rowBuf.length < need) {
+      this.rowBuf = new Uint8Array(need);
+      this.rowView = new DataView(this.rowBuf.buffer, 0, ROW_HEADER_BYTES);
+    }
+    const buf = this.rowBuf;
+    const dv = this.rowView;
+    dv.setFloat64(0, a.bucketMs, true);
+    dv.setFloat64(8, a.startHz, true);
+    dv.setFloat64(16, a.binHz, true);
+    dv.setFloat32(24, dbMin, true);
+    dv.setFloat32(28, step, true);
+    dv.setUint32(32, bins, true);
+    dv.setUint32(36, 0, true);
+    const inv = 1 / step;
+    for (let j = 0; j < bins; j++) {
+      const v = m[j]!;
+      buf[ROW_HEADER_BYTES + j] =
+        v === -Infinity || Number.isNaN(v) ? NO_VALUE : Math.min(254, Math.round((v - dbMin) * inv));
+    }
+    const f = this.fileFor(sensorId, a.bucketMs);
+    let off = 0;
+    while (off < need) off += writeSync(f.data, buf, off, need - off);
+    this.idxView.setFloat64(0, a.bucketMs, true);
+    this.idxView.setFloat64(8, f.size, true);
+    writeSync(f.index, this.idxBuf);
+    f.size += need;
+    this.bytesWritten += need + INDEX_ENTRY_BYTES;
+  }
+
+  /** Deletes whole days older than `keepDays` (by UTC date). Returns the days removed. */
+  async prune(keepDays: number, nowMs = Date.now()): Promise<string[]> {
+    const cutoff = new Date(Math.floor(nowMs / 86_400_000 - keepDays + 1) * 86_400_000).toISOString().slice(0, 10);
+    const removed: string[] = [];
+    for (const s of await readdir(this.dir).catch(() => [] as string[])) {
+      for (const d of await readdir(join(this.dir, s)).catch(() => [] as string[])) {
+        if (/^\d{4}-\d{2}-\d{2}$/.test(d) && d < cutoff) {
+          await rm(join(this.dir, s, d), { recursive: true, force: true });
+          removed.push(`${s}/${d}`);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Rebuilds the waterfall of [fromMs, toMs] × [startHz, stopHz] at width × height: each output row max-holds
+   * the stored rows in its time slice, each column the bins in its frequency slice (or the nearest bin when
+   * zoomed in beyond the stored resolution). Rows being accumulated (not yet flushed) are not included.
+   */
+  async rebuild(req: RebuildRequest): Promise<Waterfall> {
+    const { width, height, fromMs, toMs, startHz, stopHz } = req;
+    const out = new Float32Array(width * height).fill(-Infinity);
+    const dt = (toMs - fromMs) / height;
+    const df = (stopHz - startHz) / width;
+    const lut = new Float32Array(256);
+    const colMax = new Uint8Array(width);
+    let colOf = new Int32Array(0);
+    let colRowStart = NaN;
+    let colBinHz = NaN;
+    let rowsRead = 0;
+    for (let h = Math.floor(fromMs / HOUR_MS) * HOUR_MS; h <= toMs; h += HOUR_MS) {
+      const p = hourPaths(this.dir, req.sensorId, h);
+      const idx = await readAll(p.index);
+      if (!idx) continue;
+      const entries = Math.floor(idx.length / INDEX_ENTRY_BYTES);
+      const iv = new DataView(idx.buffer, idx.byteOffset, entries * INDEX_ENTRY_BYTES);
+      const tAt = (i: number) => iv.getFloat64(i * INDEX_ENTRY_BYTES, true);
+      let a = 0;
+      while (a < entries && tAt(a) < fromMs) a++;
+      let b = a;
+      while (b < entries && tAt(b) <= toMs) b++;
+      if (a >= b) continue;
+      const startOff = iv.getFloat64(a * INDEX_ENTRY_BYTES + 8, true);
+      const data = await readRange(
+        p.data,
+        startOff,
+        b < entries ? iv.getFloat64(b * INDEX_ENTRY_BYTES + 8, true) : null,
+      );
+      if (!data) continue;
+      const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = a; i < b; i++) {
+        const off = iv.getFloat64(i * INDEX_ENTRY_BYTES + 8, true) - startOff;
+        if (off + ROW_HEADER_BYTES > data.length) break; // torn tail after a crash
+        const t = dv.getFloat64(off, true);
+        const r0 = Math.min(height - 1, Math.floor((t - fromMs) / dt));
+        if (r0 < 0) continue;
+        const rowStart = dv.getFloat64(off + 8, true);
+        const binHz = dv.getFloat64(off + 16, true);
+        const dbMin = dv.getFloat32(off + 24, true);
+        const step = dv.getFloat32(off + 28, true);
+        const bins = dv.getUint32(off + 32, true);
+        const q0 = off + ROW_HEADER_BYTES;
+        if (q0 + bins > data.length) break;
+        for (let q = 0; q < 255; q++) lut[q] = dbMin + q * step;
+        lut[NO_VALUE] = -Infinity;
+        const base = r0 * width;
+        rowsRead++;
+        if (binHz >= df) {
+          // Zoomed in: each column takes the nearest stored bin.
+          for (let c = 0; c < width; c++) {
+            const k = Math.round((startHz + (c + 0.5) * df - rowStart) / binHz);
+            if (k < 0 || k >= bins) continue;
+            const v = lut[data[q0 + k]!]!;
+            if (v > out[base + c]!) out[base + c] = v;
+          }
+        } else {
+          // Dense: max-hold the quantised bytes per column first (integer compares), dequantise once per column.
+          // (q + 1) & 255 maps "no value" (255) to 0 and levels 0..254 to 1..255, so 0 never wins a max.
+          if (colRowStart !== rowStart || colBinHz !== binHz || colOf.length < bins) {
+            if (colOf.length < bins) colOf = new Int32Array(bins);
+            const invDf = 1 / df;
+            for (let k = 0; k < bins; k++) {
+              const c = Math.floor((rowStart + k * binHz - startHz) * invDf);
+              colOf[k] = c < 0 || c >= width ? -1 : c;
+            }
+            colRowStart = rowStart;
+            colBinHz = binHz;
+          }
+          const kFrom = Math.max(0, Math.ceil((startHz - rowStart) / binHz));
+          const kTo = Math.min(bins, Math.ceil((stopHz - rowStart) / binHz));
+          colMax.fill(0);
+          for (let k = kFrom; k < kTo; k++) {
+            const c = colOf[k]!;
+            if (c < 0) continue;
+            const q = (data[q0 + k]! + 1) & 255;
+            if (q > colMax[c]!) colMax[c] = q;
+          }
+          for (let c = 0; c < width; c++) {
+            const q = colMax[c]!;
+            if (q === 0) continue;
+            const v = lut[q - 1]!;
+            if (v > out[base + c]!) out[base + c] = v;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < out.length; i++) if (out[i] === -Infinity) out[i] = NaN;
+    return { sensorId: req.sensorId, fromMs, toMs, startHz, stopHz, width, height, dbfs: out, rowsRead };
+  }
+}
+
+async function readAll(path: string): Promise<Uint8Array | null> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      const buf = new Uint8Array(size);
+      await fh.read(buf, 0, size, 0);
+      return buf;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+async function readRange(path: string, from: number, to: number | null): Promise<Uint8Array | null> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const end = to ?? (await fh.stat()).size;
+      const buf = new Uint8Array(Math.max(0, end - from));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+/** Long-term spectrum history (compact waterfall rows, rebuild of past windows). */
+export * from './history.ts';
