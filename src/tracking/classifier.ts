@@ -54,6 +54,7 @@ export class HeuristicClassifier implements Classifier {
 export class ClassificationQueue {
   private pending = new Map<string, ClassifierInput>();
   private inFlight = new Set<string>();
+  private promises = new Set<Promise<void>>();
   private tokens: number;
   private lastRefillMs = 0;
 
@@ -86,13 +87,23 @@ export class ClassificationQueue {
       this.pending.delete(id);
       this.inFlight.add(id);
       this.tokens -= 1;
-      this.classifier.classify(input).then(
+      const p: Promise<void> = this.classifier.classify(input).then(
         (c) => {
           this.inFlight.delete(id);
+          this.promises.delete(p);
           this.onResult(id, c);
         },
-        () => this.inFlight.delete(id),
+        () => {
+          this.inFlight.delete(id);
+          this.promises.delete(p);
+        },
       );
+      this.promises.add(p);
     }
+  }
+
+  /** Resolves when every classification started so far has reported (replays use it to stay deterministic). */
+  async settle(): Promise<void> {
+    while (this.promises.size) await Promise.all([...this.promises]);
   }
 }

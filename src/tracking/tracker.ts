@@ -39,6 +39,8 @@ interface Track {
   lastSeq: number;
   /** Time the most recent spectrum that contained it ended, ms. */
   lastEndMs: number;
+  /** Hits from the fast path (0 = a weak emission seen only by the slow path). */
+  fastHits: number;
   /** Running sums for the averages. */
   n: number;
   sumCenterHz: number;
@@ -56,6 +58,12 @@ export interface SpectrumDetections {
   durationMs: number;
   binHz: number;
   emissions: readonly Emission[];
+  /**
+   * Emissions at this index and after come from the slow (long-average) path: they can start and sustain an
+   * emission of their own but never prolong one the fast path saw, whose end would otherwise lag by the
+   * averaging time.
+   */
+  weakFrom?: number;
 }
 
 /**
@@ -101,6 +109,7 @@ export class EmissionTracker {
     const order = d.emissions.map((_, i) => i).sort((a, b) => d.emissions[b]!.snrDb - d.emissions[a]!.snrDb);
     for (const i of order) {
       const e = d.emissions[i]!;
+      const weak = d.weakFrom !== undefined && i >= d.weakFrom;
       let best = -1;
       let bestDist = Infinity;
       for (let k = 0; k < this.tracks.length; k++) {
@@ -115,10 +124,15 @@ export class EmissionTracker {
       }
       if (best >= 0) {
         used[best] = 1;
-        const ev = this.hit(this.tracks[best]!, e, d, seq, endMs);
+        const t = this.tracks[best]!;
+        if (weak && t.fastHits > 0) continue;
+        if (!weak) t.fastHits++;
+        const ev = this.hit(t, e, d, seq, endMs);
         if (ev) events.push(ev);
       } else {
-        this.tracks.push(this.newTrack(e, d, seq, endMs));
+        const t = this.newTrack(e, d, seq, endMs);
+        if (!weak) t.fastHits = 1;
+        this.tracks.push(t);
       }
     }
     // Candidates that can no longer reach confirmHits drop silently; confirmed ones end after the hang time.
@@ -196,6 +210,7 @@ export class EmissionTracker {
     const t: Track = {
       em,
       confirmed: false,
+      fastHits: 0,
       hitSeqs: [seq],
       lastSeq: seq,
       lastEndMs: endMs,

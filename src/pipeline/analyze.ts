@@ -1,0 +1,236 @@
+/**
+ * `analyze`: a recording (or a live source for a while) through the same pipeline as live monitoring, as fast
+ * as the CPU allows, producing detection objects for tracked emissions as they end and alarm objects as alarms
+ * are raised. Deterministic for recordings: all time comes from the samples.
+ */
+import { AlarmManager } from '../alarms/manager.ts';
+import { openRecording, SigmfPlayer } from '../recording/sigmfReader.ts';
+import type { Alarm, FrequencyPlan, IqBlock, Source, TrackedEmission } from '../types.ts';
+import { HeuristicClassifier, type Classifier } from '../tracking/classifier.ts';
+import { FrameConsumer } from './consumer.ts';
+import { SpectralPipeline, type SpectralOptions } from './spectral.ts';
+import { FloorRiseJammingStage } from './jamming-stage.ts';
+import { createJammingStage } from './dsp-jamming-stage.ts';
+
+export interface DetectionRecord {
+  type: 'detection';
+  t0: number;
+  t1: number;
+  centerHz: number;
+  bandwidthHz: number;
+  snrDb: number;
+  peakDbfs: number;
+  class: string;
+  confidence: number;
+  assignment: string | null;
+}
+export interface AlarmRecord {
+  type: 'alarm';
+  kind: string;
+  t: number;
+  centerHz: number | null;
+  bandwidthHz: number | null;
+  assignment: string | null;
+  detail: Record<string, unknown>;
+}
+export type AnalyzeRecord = DetectionRecord | AlarmRecord;
+
+export interface AnalyzeOptions {
+  plan?: FrequencyPlan;
+  classifier?: Classifier;
+  pipeline?: Partial<SpectralOptions>;
+  signal?: AbortSignal;
+  /** Live sources: stop after this many seconds of samples. */
+  durationS?: number;
+  /** Observe raw alarms (with ids and times) as well, for tests and benches. */
+  onAlarm?: (a: Alarm) => void;
+}
+
+export interface AnalyzeSummary {
+  samples: number;
+  spectra: number;
+  durationS: number;
+  detections: number;
+  alarms: number;
+  lostSamples: number;
+}
+
+/** Shared driver: blocks in, records out. */
+export class Analyzer {
+  private pipeline: SpectralPipeline | null = null;
+  private consumer: FrameConsumer | null = null;
+  private alarms!: AlarmManager;
+  private t0Ms = NaN;
+  private binHz = 1;
+  private samples = 0;
+  private lastTimeMs = 0;
+  private detections = 0;
+  private alarmCount = 0;
+  private readonly pendingEnds: Promise<void>[] = [];
+
+  private constructor(
+    private readonly o: AnalyzeOptions,
+    private readonly emit: (r: AnalyzeRecord) => void,
+  ) {}
+
+  static async create(o: AnalyzeOptions, emit: (r: AnalyzeRecord) => void): Promise<Analyzer> {
+    const a = new Analyzer(o, emit);
+    // Analyze must not write the monitor's journal or call webhooks: an in-memory manager, no escalation.
+    a.alarms = await AlarmManager.create({ escalateAfterMs: 0, maxRaisesPerMinute: 1000 });
+    a.alarms.on((ev) => {
+      if (ev.type !== 'raised') return;
+      a.alarmCount++;
+      o.onAlarm?.(ev.alarm);
+      const al = ev.alarm;
+      a.emit({
+        type: 'alarm',
+        kind: al.kind,
+        t: a.rel(al.raisedMs),
+        centerHz: roundOrNull(al.centerHz),
+        bandwidthHz: roundOrNull(al.bandwidthHz),
+        assignment: al.assignmentId,
+        detail: al.detail,
+      });
+    });
+    return a;
+  }
+
+  private rel(ms: number): number {
+    return Math.round(ms - this.t0Ms) / 1000;
+  }
+
+  private setup(block: IqBlock): void {
+    const plan = this.o.plan ?? { name: 'none', assignments: [] };
+    this.binHz = block.sampleRateHz / (this.o.pipeline?.fftSize ?? 2048);
+    const classifier = this.o.classifier ?? new HeuristicClassifier();
+    this.pipeline = new SpectralPipeline({
+      sensorId: 'analyze',
+      centerHz: block.centerHz,
+      sampleRateHz: block.sampleRateHz,
+      plan,
+      jamming: createJammingStage() ?? new FloorRiseJammingStage(),
+      lineIntervalMs: 1e12,
+      ...(this.o.pipeline ?? {}),
+    });
+    this.consumer = new FrameConsumer({
+      sensorId: 'analyze',
+      alarms: this.alarms,
+      getPlan: () => plan,
+      classifier,
+      onEmission: (phase, em) => {
+        if (phase === 'end') this.pendingEnds.push(this.emitDetection(em));
+      },
+    });
+  }
+
+  private async emitDetection(em: TrackedEmission): Promise<void> {
+    const e = await this.consumer!.classifyNow(em, this.binHz);
+    this.detections++;
+    this.emit({
+      type: 'detection',
+      t0: this.rel(e.firstSeenMs),
+      t1: this.rel(e.endedMs ?? e.lastSeenMs),
+      centerHz: Math.round(e.centerHz),
+      bandwidthHz: Math.round(e.bandwidthHz),
+      snrDb: Math.round(e.snrDb * 10) / 10,
+      peakDbfs: Math.round(e.peakDbfs * 10) / 10,
+      class: e.className,
+      confidence: Math.round(e.confidence * 100) / 100,
+      assignment: e.assignmentId,
+    });
+  }
+
+  async push(block: IqBlock): Promise<void> {
+    if (!this.pipeline) {
+      this.t0Ms = block.timeMs;
+      this.setup(block);
+    }
+    const frames = this.pipeline!.push(block);
+    for (const f of frames) this.consumer!.consume(f);
+    this.samples += block.bytes.length / bytesPer(block.format);
+    this.lastTimeMs = block.timeMs + (block.bytes.length / bytesPer(block.format) / block.sampleRateHz) * 1000;
+    if (frames.length) await this.consumer!.settle();
+    await this.drainEnds();
+  }
+
+  private async drainEnds(): Promise<void> {
+    while (this.pendingEnds.length) await this.pendingEnds.shift();
+  }
+
+  async finish(): Promise<AnalyzeSummary> {
+    if (this.pipeline && this.consumer) {
+      for (const f of this.pipeline.flush(this.lastTimeMs)) this.consumer.consume(f);
+      await this.consumer.settle();
+      await this.drainEnds();
+    }
+    await this.alarms.close();
+    return {
+      samples: this.samples,
+      spectra: this.pipeline?.spectra ?? 0,
+      durationS: Number.isNaN(this.t0Ms) ? 0 : (this.lastTimeMs - this.t0Ms) / 1000,
+      detections: this.detections,
+      alarms: this.alarmCount,
+      lostSamples: this.pipeline?.lostSamples ?? 0,
+    };
+  }
+}
+
+function bytesPer(f: IqBlock['format']): number {
+  return f === 'cu8' || f === 'ci8' ? 2 : f === 'ci16_le' ? 4 : 8;
+}
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : Math.round(x);
+}
+
+/** Analyze a SigMF recording (path to .sigmf-meta, .sigmf-data or the base). Throws RecordingError if malformed. */
+export async function analyzeRecording(
+  path: string,
+  o: AnalyzeOptions,
+  emit: (r: AnalyzeRecord) => void,
+): Promise<AnalyzeSummary> {
+  const rec = await openRecording(path);
+  const an = await Analyzer.create(o, emit);
+  const player = new SigmfPlayer(rec, { speed: 'max', chunkSamples: 262144 });
+  await player.run((b) => an.push(b), o.signal);
+  return an.finish();
+}
+
+/** Analyze a live source until `durationS` of samples, the signal, or the end of the stream. */
+export async function analyzeSource(
+  source: Source,
+  o: AnalyzeOptions,
+  emit: (r: AnalyzeRecord) => void,
+): Promise<AnalyzeSummary> {
+  const an = await Analyzer.create(o, emit);
+  let firstIndex = -1;
+  let chain: Promise<void> = Promise.resolve();
+  let failed: unknown = null;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => resolve();
+    o.signal?.addEventListener('abort', done, { once: true });
+    source
+      .start(
+        (block) => {
+          if (firstIndex < 0) firstIndex = block.sampleIndex;
+          // Blocks are only valid during the callback: copy, then process in order.
+          const copy: IqBlock = { ...block, bytes: block.bytes.slice() };
+          chain = chain
+            .then(() => an.push(copy))
+            .catch((e: unknown) => {
+              failed = e;
+              done();
+            });
+          const n = block.sampleIndex - firstIndex + block.bytes.length / bytesPer(block.format);
+          if (o.durationS !== undefined && n >= o.durationS * block.sampleRateHz) done();
+        },
+        (ev) => {
+          if (ev.type === 'end' || ev.type === 'disconnected') done();
+        },
+      )
+      .catch(reject);
+  });
+  await source.stop();
+  await chain;
+  if (failed) throw failed;
+  return an.finish();
+}

@@ -1,0 +1,129 @@
+/**
+ * Main-thread side of a sensor pipeline: takes the frames the spectral pipeline produced (in a worker or
+ * in-process), classifies new/changed emissions off the hot path, applies the compliance rules and jamming
+ * detections to the AlarmManager, and hands emissions, lines and band readings to the engine (bus, storage).
+ */
+import type { AlarmManager } from '../alarms/manager.ts';
+import { evaluateEmissions } from '../alarms/rules.ts';
+import type { AlarmCondition } from '../alarms/condition.ts';
+import type { FrequencyPlan, SpectrumLine, TrackedEmission } from '../types.ts';
+import { ClassificationQueue, type Classification, type Classifier } from '../tracking/classifier.ts';
+import type { PipelineFrame } from './spectral.ts';
+
+export interface ConsumerOptions {
+  sensorId: string;
+  alarms: AlarmManager;
+  getPlan: () => FrequencyPlan;
+  classifier: Classifier;
+  /** Classifier calls per second at most. Default 10. */
+  classifyPerSecond?: number;
+  onEmission?: (phase: 'start' | 'update' | 'end', em: TrackedEmission) => void;
+  onLine?: (line: SpectrumLine) => void;
+  onFrame?: (frame: PipelineFrame) => void;
+}
+
+export class FrameConsumer {
+  private readonly classes = new Map<string, Classification>();
+  private readonly queue: ClassificationQueue;
+  private lastTimeMs = 0;
+
+  constructor(private readonly o: ConsumerOptions) {
+    this.queue = new ClassificationQueue(o.classifier, (id, c) => this.classes.set(id, c), o.classifyPerSecond ?? 10);
+  }
+
+  consume(frame: PipelineFrame): void {
+    const o = this.o;
+    for (const ev of frame.events) {
+      const em = this.withClass(ev.emission);
+      if (ev.phase === 'end') {
+        this.queue.forget(em.id);
+        this.classes.delete(em.id);
+      } else {
+        this.queue.request(em.id, {
+          centerHz: em.centerHz,
+          bandwidthHz: em.bandwidthHz,
+          binHz: frame.binHz,
+          snrDb: em.snrDb,
+        });
+      }
+      o.onEmission?.(ev.phase, em);
+    }
+    const nowMs = frame.timeMs + frame.durationMs;
+    this.lastTimeMs = Math.max(this.lastTimeMs, nowMs);
+    if (frame.durationMs > 0) {
+      const conds: AlarmCondition[] = [];
+      for (const j of frame.jamming) {
+        conds.push({
+          sensorId: o.sensorId,
+          kind: 'jamming',
+          severity: 'critical',
+          timeMs: nowMs,
+          centerHz: (j.startHz + j.stopHz) / 2,
+          bandwidthHz: j.stopHz - j.startHz,
+          levelDbfs: null,
+          assignmentId: null,
+          key: `jam:${j.type}`,
+          detail: {
+            jammerType: j.type,
+            startHz: j.startHz,
+            stopHz: j.stopHz,
+            score: round(j.score),
+            ...roundAll(j.detail),
+          },
+        });
+      }
+      const active = frame.active.map((e) => this.withClass(e));
+      const jammedRanges = frame.jamming.map((j) => ({ startHz: j.startHz, stopHz: j.stopHz }));
+      conds.push(
+        ...evaluateEmissions(active, {
+          sensorId: o.sensorId,
+          timeMs: nowMs,
+          plan: o.getPlan(),
+          binHz: frame.binHz,
+          jammedRanges,
+          overPowerActive: (id) =>
+            o.alarms
+              .active()
+              .some((a) => a.kind === 'over-power' && a.assignmentId === id && a.sensorId === o.sensorId),
+        }),
+      );
+      for (const c of conds) o.alarms.report(c);
+      o.alarms.tick(nowMs);
+    }
+    if (frame.line) o.onLine?.(frame.line);
+    o.onFrame?.(frame);
+    this.queue.pump(nowMs);
+  }
+
+  /** Wait for classifications in flight (replays call this after each block to stay deterministic). */
+  settle(): Promise<void> {
+    return this.queue.settle();
+  }
+
+  /** Class of an emission: classifier result when there is one, else what the tracker had. */
+  withClass(em: TrackedEmission): TrackedEmission {
+    const c = this.classes.get(em.id);
+    return c ? { ...em, className: c.label, confidence: c.confidence } : em;
+  }
+
+  /** Classify synchronously-enough for an emission that ended before its turn in the queue. */
+  async classifyNow(em: TrackedEmission, binHz: number): Promise<TrackedEmission> {
+    if (this.classes.has(em.id) || em.className !== 'unknown') return this.withClass(em);
+    const c = await this.o.classifier.classify({
+      centerHz: em.centerHz,
+      bandwidthHz: em.bandwidthHz,
+      binHz,
+      snrDb: em.snrDb,
+    });
+    return { ...em, className: c.label, confidence: c.confidence };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+function roundAll(d: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(d)) out[k] = round(v);
+  return out;
+}

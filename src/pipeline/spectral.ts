@@ -1,0 +1,436 @@
+/**
+ * The per-sensor spectral pipeline: IqBlock → (convert inside the frame kernel) → Welch PSD → DC handling →
+ * noise floor → CFAR → emissions → jamming → tracker → per-assignment band measurements. It is pure computation
+ * with no I/O and no clock of its own (time comes from the blocks), so it runs the same way inside a worker for
+ * live sensors and in-process for `analyze`, and a replay gives the same result every time.
+ *
+ * Output per spectrum is a {@link PipelineFrame}; everything in it is a copy the caller may keep.
+ */
+import type { Emission, JammerDetection, Spectrum } from '../../dsp/types.ts';
+import { WelchPsd } from '../../dsp/welch.ts';
+import { NoiseFloorEstimator, NoiseFloorTracker } from '../../dsp/noise-floor.ts';
+import { CfarDetector, type CfarMethod } from '../../dsp/cfar.ts';
+import {
+  EmissionExtractor,
+  dcExcludeMask,
+  measureBand,
+  newBandMeasurement,
+  type BandMeasurement,
+} from '../../dsp/emissions.ts';
+import { resampleSpectrum } from '../../dsp/waterfall.ts';
+import { makeWindow } from '../../dsp/window.ts';
+import { WasmSimdKernel, wasmSimdSupported } from '../../dsp/wasm/kernel.ts';
+import { FftJsKernel } from '../../dsp/fft-kernel.ts';
+import type { FrequencyPlan, IqBlock, SpectrumLine } from '../types.ts';
+import { EmissionTracker, type TrackEvent, type TrackerOptions } from '../tracking/tracker.ts';
+import { matchAssignment } from '../plan/match.ts';
+import { activeAssignments } from '../plan/windows.ts';
+import type { JammingStage } from './jamming-stage.ts';
+
+export interface SpectralOptions {
+  sensorId: string;
+  centerHz: number;
+  sampleRateHz: number;
+  /** FFT length, bins. Default 2048. */
+  fftSize?: number;
+  /** Frames averaged per spectrum (M). Default 32 (27.3 ms at 2.4 MS/s with no overlap). */
+  averages?: number;
+  /** Welch overlap 0..0.95. Default 0: at M = 32 the loss is small and it halves the FFT work. */
+  overlap?: number;
+  /** Per-bin false-alarm probability of the CFAR seed threshold. Default 1e-5 (see docs/engine.md budget). */
+  pfa?: number;
+  cfarMethod?: CfarMethod;
+  /** Fraction of bins ignored at each band edge (RTL passband roll-off). Default 0.08. */
+  edgeGuardFraction?: number;
+  /** Bins either side of DC ignored (and interpolated). Default 3. */
+  dcHalfWidthBins?: number;
+  tracker?: Omit<TrackerOptions, 'sensorId'>;
+  /** Spectrum lines for displays at most this often, ms. Default 100. 0 = every spectrum. */
+  lineIntervalMs?: number;
+  /** Bins of published spectrum lines (max-resampled). Default 1024. */
+  lineBins?: number;
+  /** Jamming detection stage (optional: dsp/jamming adapter). */
+  jamming?: JammingStage;
+  plan?: FrequencyPlan;
+  /** Discard this many samples after a retune (tuner PLL settling and stale USB buffers). Default 0. */
+  settleSamples?: number;
+  /** Seconds of spectra the floor baseline learns from before a floor rise means anything. Default 10. */
+  floorLearnS?: number;
+  /** FFT backend: WASM SIMD when the runtime has it (default), or fft.js. */
+  kernel?: 'auto' | 'fftjs' | 'wasm';
+  /**
+   * Slow path for weak persistent emitters: the PSD averaged over this many spectra (sliding) gets its own
+   * CFAR at `slowPfa`. Default 16 (0.44 s at 2.4 MS/s); 0 disables.
+   */
+  slowSpectra?: number;
+  /** Per-bin Pfa of the slow path; tiny because consecutive sliding averages are correlated. Default 1e-9. */
+  slowPfa?: number;
+  /** The slow path never thresholds closer than this to the floor, dB (floor-estimate error margin). Default 1. */
+  slowMinThresholdDb?: number;
+}
+
+/** One assignment's band measurement in one spectrum. */
+export interface BandReading {
+  assignmentId: string;
+  channelPowerDbfs: number;
+  snrDb: number;
+  occupied: boolean;
+  occupiedFraction: number;
+}
+
+export interface PipelineFrame {
+  sensorId: string;
+  /** Time of the spectrum's first sample, ms. */
+  timeMs: number;
+  durationMs: number;
+  /** First sample index of the spectrum in the source's numbering. */
+  firstSample: number;
+  centerHz: number;
+  sampleRateHz: number;
+  binHz: number;
+  /** Usable span (edge guards removed), Hz. */
+  usableStartHz: number;
+  usableStopHz: number;
+  /** Median noise floor per bin, dBFS. */
+  floorDbfs: number;
+  /** Floor rise over the learned baseline, dB (0 while learning). */
+  floorRiseDb: number;
+  emissions: Emission[];
+  events: TrackEvent[];
+  /** Active confirmed emissions after this spectrum. */
+  active: import('../types.ts').TrackedEmission[];
+  jamming: JammerDetection[];
+  bands: BandReading[];
+  /** Present at most every lineIntervalMs. */
+  line?: SpectrumLine;
+}
+
+export class SpectralPipeline {
+  readonly fftSize: number;
+  private readonly o: SpectralOptions;
+  private welch: WelchPsd;
+  private readonly floor: NoiseFloorEstimator;
+  private readonly floorTracker: NoiseFloorTracker;
+  private readonly cfar: CfarDetector;
+  private readonly extractor: EmissionExtractor;
+  readonly tracker: EmissionTracker;
+  private readonly exclude: Uint8Array;
+  private plan: FrequencyPlan;
+  private centerHz: number;
+  private sampleRateHz: number;
+  /** Source sample index of sample 0's time reference. */
+  private t0Ms = NaN;
+  private t0Sample = 0;
+  private lastLineMs = -Infinity;
+  private readonly bandScratch: BandMeasurement = newBandMeasurement();
+  private frames: PipelineFrame[] = [];
+  private discardUntilSample = -1;
+  private readonly slowN: number;
+  private readonly slowHist: Float32Array[] = [];
+  private readonly slowSum: Float64Array;
+  private readonly slowPsd: Float32Array;
+  private readonly slowFloorScaled: Float32Array;
+  private slowPos = 0;
+  private slowFill = 0;
+  private readonly slowFloor: NoiseFloorEstimator;
+  private readonly slowCfar: CfarDetector;
+  private readonly slowExtractor: EmissionExtractor;
+  private nextExpected = -1;
+  /** Samples the source lost (gaps in sampleIndex), total. */
+  lostSamples = 0;
+  spectra = 0;
+
+  constructor(o: SpectralOptions) {
+    this.o = o;
+    this.fftSize = o.fftSize ?? 2048;
+    this.centerHz = o.centerHz;
+    this.sampleRateHz = o.sampleRateHz;
+    this.plan = o.plan ?? { name: 'empty', assignments: [] };
+    const n = this.fftSize;
+    const edge = Math.round(n * (o.edgeGuardFraction ?? 0.08));
+    this.exclude = dcExcludeMask(n, o.dcHalfWidthBins ?? 3);
+    for (let i = 0; i < edge; i++) {
+      this.exclude[i] = 1;
+      this.exclude[n - 1 - i] = 1;
+    }
+    this.welch = this.makeWelch();
+    this.floor = new NoiseFloorEstimator({ fftSize: n, excludeMask: this.exclude });
+    this.floorTracker = new NoiseFloorTracker({ segments: this.floor.segments, learnS: o.floorLearnS ?? 10 });
+    this.cfar = new CfarDetector({
+      fftSize: n,
+      pfa: o.pfa ?? 1e-5,
+      method: o.cfarMethod ?? 'known',
+      excludeMask: this.exclude,
+    });
+    this.extractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude });
+    this.slowN = o.slowSpectra ?? 16;
+    for (let i = 0; i < this.slowN; i++) this.slowHist.push(new Float32Array(n));
+    this.slowSum = new Float64Array(n);
+    this.slowPsd = new Float32Array(n);
+    this.slowFloorScaled = new Float32Array(n);
+    this.slowFloor = new NoiseFloorEstimator({ fftSize: n, excludeMask: this.exclude });
+    this.slowCfar = new CfarDetector({
+      fftSize: n,
+      pfa: o.slowPfa ?? 1e-9,
+      method: 'known',
+      excludeMask: this.exclude,
+    });
+    this.slowExtractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude });
+    this.tracker = new EmissionTracker({ sensorId: o.sensorId, ...(o.tracker ?? {}) }, (c, bw, t) =>
+      this.resolveAssignment(c, bw, t),
+    );
+  }
+
+  private makeWelch(): WelchPsd {
+    const window = makeWindow('hann', this.fftSize);
+    const want = this.o.kernel ?? 'auto';
+    const kernel =
+      want !== 'fftjs' && wasmSimdSupported()
+        ? WasmSimdKernel.createSync(this.fftSize, window)
+        : new FftJsKernel(this.fftSize, window);
+    return new WelchPsd({
+      window,
+      kernel,
+      fftSize: this.fftSize,
+      sampleRateHz: this.sampleRateHz,
+      centerHz: this.centerHz,
+      overlap: this.o.overlap ?? 0,
+      averages: this.o.averages ?? 32,
+      dcWidthBins: 2 * (this.o.dcHalfWidthBins ?? 3) + 1,
+      onSpectrum: (s) => this.onSpectrum(s),
+    });
+  }
+
+  setPlan(plan: FrequencyPlan, timeMs: number): TrackEvent[] {
+    this.plan = plan;
+    return this.tracker.reassign(timeMs);
+  }
+
+  getPlan(): FrequencyPlan {
+    return this.plan;
+  }
+
+  /** The source retuned at `atSampleIndex`: restart averaging, discard settling samples, forget the floor baseline. */
+  retune(centerHz: number, atSampleIndex: number, sampleRateHz = this.sampleRateHz): TrackEvent[] {
+    this.centerHz = centerHz;
+    this.sampleRateHz = sampleRateHz;
+    this.welch.retune(centerHz, sampleRateHz);
+    this.discardUntilSample = atSampleIndex + (this.o.settleSamples ?? 0);
+    this.floorTracker.reset();
+    this.o.jamming?.reset();
+    this.slowFill = 0;
+    this.slowSum.fill(0);
+    // Emissions seen at the old frequency cannot be followed across a retune.
+    return this.tracker.flush();
+  }
+
+  /** Process one block; returns the frames it completed (usually 0-2). */
+  push(block: IqBlock): PipelineFrame[] {
+    this.frames = [];
+    if (Number.isNaN(this.t0Ms)) {
+      this.t0Ms = block.timeMs;
+      this.t0Sample = block.sampleIndex;
+    }
+    if (block.centerHz !== this.centerHz || block.sampleRateHz !== this.sampleRateHz) {
+      const ended = this.retune(block.centerHz, block.sampleIndex, block.sampleRateHz);
+      if (ended.length) this.frames.push(this.eventFrame(block.timeMs, ended));
+    }
+    if (this.nextExpected >= 0 && block.sampleIndex > this.nextExpected)
+      this.lostSamples += block.sampleIndex - this.nextExpected;
+    const bps = block.format === 'cu8' || block.format === 'ci8' ? 2 : block.format === 'ci16_le' ? 4 : 8;
+    const count = Math.floor(block.bytes.length / bps);
+    this.nextExpected = block.sampleIndex + count;
+    let bytes = block.bytes;
+    let index = block.sampleIndex;
+    if (index < this.discardUntilSample) {
+      const skip = Math.min(count, this.discardUntilSample - index);
+      if (skip >= count) return this.frames;
+      bytes = bytes.subarray(skip * bps);
+      index += skip;
+    }
+    this.blockRef = block;
+    this.welch.push(bytes, block.format, index);
+    return this.frames;
+  }
+
+  /** End of stream: ends every tracked emission. */
+  flush(timeMs: number): PipelineFrame[] {
+    const ev = this.tracker.flush();
+    return ev.length ? [this.eventFrame(timeMs, ev)] : [];
+  }
+
+  private blockRef: IqBlock | null = null;
+
+  private timeOfSample(sample: number): number {
+    const b = this.blockRef!;
+    // Times from the block that carried the samples keep live wall-clock drift and replay capture times right.
+    return b.timeMs + ((sample - b.sampleIndex) / this.sampleRateHz) * 1000;
+  }
+
+  private eventFrame(timeMs: number, events: TrackEvent[]): PipelineFrame {
+    return {
+      sensorId: this.o.sensorId,
+      timeMs,
+      durationMs: 0,
+      firstSample: -1,
+      centerHz: this.centerHz,
+      sampleRateHz: this.sampleRateHz,
+      binHz: this.sampleRateHz / this.fftSize,
+      usableStartHz: NaN,
+      usableStopHz: NaN,
+      floorDbfs: NaN,
+      floorRiseDb: 0,
+      emissions: [],
+      events,
+      active: this.tracker.active().map((e) => ({ ...e })),
+      jamming: [],
+      bands: [],
+    };
+  }
+
+  private resolveAssignment(centerHz: number, bandwidthHz: number, timeMs: number): string | null {
+    const m = matchAssignment(centerHz, bandwidthHz, activeAssignments(this.plan, timeMs), {
+      resolutionHz: this.sampleRateHz / this.fftSize,
+    });
+    return m.assignment?.id ?? null;
+  }
+
+  private onSpectrum(s: Spectrum & { psdLin?: Float32Array }): void {
+    this.spectra++;
+    const psdLin = s.psdLin!;
+    const n = this.fftSize;
+    const timeMs = this.timeOfSample(s.firstSample);
+    const durationMs = (s.sampleCount / s.sampleRateHz) * 1000;
+    const M = s.effectiveFrames;
+    this.floor.estimate(psdLin, M);
+    const floorLin = this.floor.floorLin;
+    this.floorTracker.update(
+      this.floor.segmentFloorLin,
+      this.floor.globalFloorLin,
+      timeMs / 1000,
+      this.o.jamming?.holdBaseline() ?? false,
+    );
+    const mask = this.cfar.detect(psdLin, M, floorLin);
+    const count = this.extractor.extract(s, psdLin, floorLin, mask);
+    const emissions: Emission[] = [];
+    for (let i = 0; i < count; i++) emissions.push({ ...this.extractor.emissions[i]! });
+    const weakFrom = emissions.length;
+    if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions);
+    const jamming =
+      this.o.jamming?.process({
+        spectrum: s,
+        psdLin,
+        floorLin,
+        mask,
+        exclude: this.exclude,
+        floor: this.floor,
+        floorTracker: this.floorTracker,
+        timeMs,
+      }) ?? [];
+    const events = this.tracker.update({ timeMs, durationMs, binHz: s.binHz, emissions, weakFrom });
+    const edge = Math.round(n * (this.o.edgeGuardFraction ?? 0.08));
+    const usableStartHz = s.startHz + edge * s.binHz;
+    const usableStopHz = s.startHz + (n - edge) * s.binHz;
+    const bands: BandReading[] = [];
+    for (const a of activeAssignments(this.plan, timeMs)) {
+      const lo = a.centerHz - a.bandwidthHz / 2;
+      const hi = a.centerHz + a.bandwidthHz / 2;
+      if (lo < usableStartHz || hi > usableStopHz) continue;
+      const m = measureBand(s, psdLin, floorLin, mask, lo, hi, this.bandScratch, this.exclude);
+      bands.push({
+        assignmentId: a.id,
+        channelPowerDbfs: m.channelPowerDbfs,
+        snrDb: m.snrDb,
+        occupied: m.occupied,
+        occupiedFraction: m.occupiedFraction,
+      });
+    }
+    const frame: PipelineFrame = {
+      sensorId: this.o.sensorId,
+      timeMs,
+      durationMs,
+      firstSample: s.firstSample,
+      centerHz: s.centerHz,
+      sampleRateHz: s.sampleRateHz,
+      binHz: s.binHz,
+      usableStartHz,
+      usableStopHz,
+      floorDbfs: 10 * Math.log10(this.floor.globalFloorLin),
+      floorRiseDb: this.floorTracker.learned ? this.floorTracker.globalRiseDb : 0,
+      emissions,
+      events,
+      active: this.tracker.active().map((e) => ({ ...e })),
+      jamming,
+      bands,
+    };
+    const interval = this.o.lineIntervalMs ?? 100;
+    if (timeMs - this.lastLineMs >= interval) {
+      this.lastLineMs = timeMs;
+      frame.line = this.makeLine(s, floorLin, timeMs);
+    }
+    this.frames.push(frame);
+  }
+
+  /**
+   * Sliding average of the last slowN spectra → floor → CFAR → emissions; those not overlapping a fast-path
+   * emission join this spectrum's detections (weak but persistent emitters; the tracker does the rest).
+   */
+  private slowPath(s: Spectrum, psdLin: Float32Array, M: number, out: Emission[]): void {
+    const n = this.fftSize;
+    const slot = this.slowHist[this.slowPos]!;
+    const sum = this.slowSum;
+    const full = this.slowFill >= this.slowN;
+    for (let i = 0; i < n; i++) {
+      const v = psdLin[i]!;
+      sum[i] = sum[i]! + v - (full ? slot[i]! : 0);
+      slot[i] = v;
+    }
+    this.slowPos = (this.slowPos + 1) % this.slowN;
+    if (!full) this.slowFill++;
+    if (this.slowFill < this.slowN) return;
+    // Recompute the sum now and then: subtracting floats drifts.
+    if (this.slowPos === 0) {
+      sum.fill(0);
+      for (const h of this.slowHist) for (let i = 0; i < n; i++) sum[i] = sum[i]! + h[i]!;
+    }
+    const psd = this.slowPsd;
+    const inv = 1 / this.slowN;
+    for (let i = 0; i < n; i++) psd[i] = sum[i]! * inv;
+    const Ms = M * this.slowN;
+    this.slowFloor.estimate(psd, Ms);
+    const f = this.slowCfar.factor(Ms);
+    const minF = 10 ** ((this.o.slowMinThresholdDb ?? 1) / 10);
+    const scale = f < minF ? minF / f : 1;
+    const fl = this.slowFloorScaled;
+    for (let i = 0; i < n; i++) fl[i] = this.slowFloor.floorLin[i]! * scale;
+    const mask = this.slowCfar.detect(psd, Ms, fl);
+    const geom = { startHz: s.startHz, binHz: s.binHz, enbwBins: s.enbwBins, effectiveFrames: Ms };
+    const count = this.slowExtractor.extract(geom, psd, this.slowFloor.floorLin, mask);
+    for (let k = 0; k < count; k++) {
+      const e = this.slowExtractor.emissions[k]!;
+      if (out.some((x) => x.endBin >= e.startBin - 1 && x.startBin <= e.endBin + 1)) continue;
+      out.push({ ...e });
+    }
+  }
+
+  private makeLine(s: Spectrum, floorLin: Float32Array, timeMs: number): SpectrumLine {
+    const bins = Math.min(this.o.lineBins ?? 1024, s.fftSize);
+    const psd = new Float32Array(bins);
+    const fl = new Float32Array(bins);
+    const floorDb = new Float32Array(s.fftSize);
+    for (let i = 0; i < s.fftSize; i++) floorDb[i] = 10 * Math.log10(Math.max(floorLin[i]!, 1e-30));
+    const viewStart = s.startHz - s.binHz / 2;
+    const viewStop = viewStart + s.binHz * s.fftSize;
+    resampleSpectrum(s.psdDbfs, s.startHz, s.binHz, viewStart, viewStop, psd, 'max');
+    resampleSpectrum(floorDb, s.startHz, s.binHz, viewStart, viewStop, fl, 'mean');
+    const pxHz = (viewStop - viewStart) / bins;
+    return {
+      sensorId: this.o.sensorId,
+      timeMs,
+      startHz: viewStart + pxHz / 2,
+      binHz: pxHz,
+      psdDbfs: psd,
+      floorDbfs: fl,
+    };
+  }
+}
