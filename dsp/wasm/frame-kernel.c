@@ -113,26 +113,6 @@ EXPORT("bw_clear") void bw_clear(void) {
   for (int i = 0; i < n_; i++) acc_[i] = 0.0;
 }
 
-static void convert_cu8(const unsigned char *src) {
-  const v128_t half = wasm_f32x4_splat(127.5f);
-  for (int i = 0; i < n_; i += 8) {
-    v128_t v = wasm_v128_load(src + 2 * i);
-    v128_t d = wasm_i8x16_shuffle(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
-    v128_t i16 = wasm_u16x8_extend_low_u8x16(d);
-    v128_t q16 = wasm_u16x8_extend_high_u8x16(d);
-    v128_t w0 = wasm_v128_load(wsc_ + i);
-    v128_t w1 = wasm_v128_load(wsc_ + i + 4);
-    v128_t i0 = wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(i16));
-    v128_t i1 = wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(i16));
-    v128_t q0 = wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(q16));
-    v128_t q1 = wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(q16));
-    wasm_v128_store(re_ + i, wasm_f32x4_mul(wasm_f32x4_sub(i0, half), w0));
-    wasm_v128_store(re_ + i + 4, wasm_f32x4_mul(wasm_f32x4_sub(i1, half), w1));
-    wasm_v128_store(im_ + i, wasm_f32x4_mul(wasm_f32x4_sub(q0, half), w0));
-    wasm_v128_store(im_ + i + 4, wasm_f32x4_mul(wasm_f32x4_sub(q1, half), w1));
-  }
-}
-
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
 #define MUL wasm_f32x4_mul
@@ -224,6 +204,79 @@ static void last_stage_accumulate(void) {
   }
 }
 
+/* 4 cu8 samples (8 bytes) -> windowed float re/im: shuffles place each byte in the low byte of a 32-bit lane. */
+static inline void cu8x4(const unsigned char *p, const float *w, v128_t *r, v128_t *i) {
+  const v128_t zero = wasm_i32x4_splat(0);
+  const v128_t half = wasm_f32x4_splat(127.5f);
+  v128_t v = wasm_v128_load64_zero(p);
+  v128_t bi = wasm_i8x16_shuffle(v, zero, 0, 16, 16, 16, 2, 16, 16, 16, 4, 16, 16, 16, 6, 16, 16, 16);
+  v128_t bq = wasm_i8x16_shuffle(v, zero, 1, 16, 16, 16, 3, 16, 16, 16, 5, 16, 16, 16, 7, 16, 16, 16);
+  v128_t ww = LD(w);
+  *r = MUL(SUB(wasm_f32x4_convert_i32x4(bi), half), ww);
+  *i = MUL(SUB(wasm_f32x4_convert_i32x4(bq), half), ww);
+}
+
+/* First radix-2 stage reading cu8 directly (saves the separate conversion pass). */
+static void radix2_first_cu8(const unsigned char *src) {
+  const int h = n_ / 2;
+  const float *twr = tw_, *twi = tw_ + h;
+  for (int k = 0; k < h; k += 4) {
+    v128_t ar, ai, br, bi;
+    cu8x4(src + 2 * k, wsc_ + k, &ar, &ai);
+    cu8x4(src + 2 * (k + h), wsc_ + k + h, &br, &bi);
+    v128_t dr = SUB(ar, br), di = SUB(ai, bi);
+    v128_t cr = LD(twr + k), ci = LD(twi + k);
+    ST(re_ + k, ADD(ar, br));
+    ST(im_ + k, ADD(ai, bi));
+    ST(re_ + h + k, SUB(MUL(dr, cr), MUL(di, ci)));
+    ST(im_ + h + k, ADD(MUL(dr, ci), MUL(di, cr)));
+  }
+}
+
+/* First radix-4 stage (length N) reading cu8 directly. */
+static void radix4_first_cu8(const unsigned char *src, const float *t) {
+  const int q = n_ >> 2;
+  const float *w1r = t, *w1i = t + q, *w2r = t + 2 * q, *w2i = t + 3 * q, *w3r = t + 4 * q, *w3i = t + 5 * q;
+  for (int k = 0; k < q; k += 4) {
+    v128_t a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i;
+    cu8x4(src + 2 * k, wsc_ + k, &a0r, &a0i);
+    cu8x4(src + 2 * (k + q), wsc_ + k + q, &a1r, &a1i);
+    cu8x4(src + 2 * (k + 2 * q), wsc_ + k + 2 * q, &a2r, &a2i);
+    cu8x4(src + 2 * (k + 3 * q), wsc_ + k + 3 * q, &a3r, &a3i);
+    v128_t t0r = ADD(a0r, a2r), t0i = ADD(a0i, a2i), t1r = SUB(a0r, a2r), t1i = SUB(a0i, a2i);
+    v128_t t2r = ADD(a1r, a3r), t2i = ADD(a1i, a3i), t3r = SUB(a1r, a3r), t3i = SUB(a1i, a3i);
+    ST(re_ + k, ADD(t0r, t2r));
+    ST(im_ + k, ADD(t0i, t2i));
+    v128_t y2r = SUB(t0r, t2r), y2i = SUB(t0i, t2i);
+    v128_t y1r = ADD(t1r, t3i), y1i = SUB(t1i, t3r);
+    v128_t y3r = SUB(t1r, t3i), y3i = ADD(t1i, t3r);
+    v128_t cr = LD(w1r + k), ci = LD(w1i + k);
+    ST(re_ + q + k, SUB(MUL(y1r, cr), MUL(y1i, ci)));
+    ST(im_ + q + k, ADD(MUL(y1r, ci), MUL(y1i, cr)));
+    cr = LD(w2r + k);
+    ci = LD(w2i + k);
+    ST(re_ + 2 * q + k, SUB(MUL(y2r, cr), MUL(y2i, ci)));
+    ST(im_ + 2 * q + k, ADD(MUL(y2r, ci), MUL(y2i, cr)));
+    cr = LD(w3r + k);
+    ci = LD(w3i + k);
+    ST(re_ + 3 * q + k, SUB(MUL(y3r, cr), MUL(y3i, ci)));
+    ST(im_ + 3 * q + k, ADD(MUL(y3r, ci), MUL(y3i, cr)));
+  }
+}
+
+/* Whole frame from cu8: the first stage converts and windows on the fly. */
+static void fft_accumulate_cu8(const unsigned char *src) {
+  int s = 0;
+  if (odd_) {
+    radix2_first_cu8(src);
+  } else {
+    radix4_first_cu8(src, tw_ + stage_tw_[0]);
+    s = 1;
+  }
+  for (; s < nstages_; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
+  last_stage_accumulate();
+}
+
 static void fft_accumulate(void) {
   if (odd_) radix2_first();
   for (int s = 0; s < nstages_; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
@@ -232,10 +285,7 @@ static void fft_accumulate(void) {
 
 /* `frames` cu8 frames from in_ + offset, starts hop_bytes apart. */
 EXPORT("bw_run_cu8") void bw_run_cu8(int offset, int frames, int hop_bytes) {
-  for (int f = 0; f < frames; f++) {
-    convert_cu8(in_ + offset + f * hop_bytes);
-    fft_accumulate();
-  }
+  for (int f = 0; f < frames; f++) fft_accumulate_cu8(in_ + offset + f * hop_bytes);
 }
 
 /* One frame of planar float I/Q already in re_/im_ (unwindowed). */
