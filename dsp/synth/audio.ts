@@ -96,36 +96,56 @@ export class VoiceAudio {
     }
   }
 
-  /** Window w at offset j within the segment. */
+  /** Window w at offset j within the segment; writes dw/dj (per sample) to `this.dw`. */
   private window(j: number): number {
     const L = this.segLen;
     const R = this.rampLen;
-    if (j >= R && j <= L - R) return 1;
-    const x = Math.sin((0.5 * Math.PI * (j < R ? j : L - j)) / R);
-    return x * x;
+    if (j >= R && j <= L - R) {
+      this.dw = 0;
+      return 1;
+    }
+    const rising = j < R;
+    const th = (0.5 * Math.PI * (rising ? j : L - j)) / R;
+    const sn = Math.sin(th);
+    const d = Math.sin(2 * th) * ((0.5 * Math.PI) / R);
+    this.dw = rising ? d : -d;
+    return sn * sn;
   }
 
-  /** Σ c_i · table(phase_i(j)), table = SIN or COS, linearly interpolated. */
-  private sum(j: number, coef: Float64Array, table: Float32Array): number {
+  private dw = 0;
+  private sumB = 0;
+
+  /** Σ c_i·sin(phase_i(j)) returned, Σ d_i·cos(phase_i(j)) into `this.sumB`; interpolated tables. */
+  private sums(j: number, c: Float64Array, d: Float64Array): number {
+    const sinT = SIN_TABLE;
+    const cosT = COS_TABLE;
     let acc = 0;
+    let accB = 0;
     for (let i = 0; i < this.k; i++) {
-      const c = coef[i] as number;
-      if (c === 0) continue;
       const ph = ((this.phases[i] as number) + Math.imul(j, this.incs[i] as number)) | 0;
       const u = ph >>> SHIFT;
       const f = (ph & FRAC_MASK) * FRAC_SCALE;
-      const a = table[u] as number;
-      acc += c * (a + ((table[u + 1] as number) - a) * f);
+      const s0 = sinT[u] as number;
+      const c0 = cosT[u] as number;
+      acc += (c[i] as number) * (s0 + ((sinT[u + 1] as number) - s0) * f);
+      accB += (d[i] as number) * (c0 + ((cosT[u + 1] as number) - c0) * f);
     }
+    this.sumB = accB;
     return acc;
   }
 
-  /** Φ at absolute sample s, in seconds (multiply by a deviation in Hz to get cycles). */
-  integral(s: number): number {
+  /**
+   * Φ at absolute sample s, in seconds (× a deviation in Hz = cycles), and its time derivative
+   * (dimensionless, × deviation = instantaneous frequency offset in Hz) into out[o] and out[o + 1].
+   */
+  integral(s: number, out: Float64Array, o: number): void {
     const seg = Math.floor(s / this.segLen);
     this.load(seg);
     const j = s - seg * this.segLen;
-    return this.window(j) * this.sum(j, this.iamps, SIN_TABLE);
+    const w = this.window(j);
+    const phi = this.sums(j, this.iamps, this.amps);
+    out[o] = w * phi;
+    out[o + 1] = w * this.sumB + this.dw * this.fs * phi;
   }
 
   /** m at absolute sample s, |m| ≤ 1 (for AM). */
@@ -133,7 +153,9 @@ export class VoiceAudio {
     const seg = Math.floor(s / this.segLen);
     this.load(seg);
     const j = s - seg * this.segLen;
-    return this.window(j) * this.sum(j, this.amps, COS_TABLE);
+    const w = this.window(j);
+    this.sums(j, this.iamps, this.amps);
+    return w * this.sumB;
   }
 
   /** Mean square of m over many segments (for AM power normalisation), estimated from the option ranges. */

@@ -4,8 +4,8 @@
 import type { AmEmitterSpec, MicEmitterSpec, NfmEmitterSpec, ToneEmitterSpec, WfmEmitterSpec } from '../spec.ts';
 import { VoiceAudio } from '../audio.ts';
 import { deriveKey } from '../prng.ts';
-import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
-import { Emitter } from './base.ts';
+import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt, phaseIncrement } from '../tables.ts';
+import { Emitter, type ReceiverBand } from './base.ts';
 import { EnvelopeEmitter } from './envelope.ts';
 
 /** Unmodulated carrier. Specialised loop: no envelope at all. */
@@ -32,12 +32,6 @@ export class ToneEmitter extends Emitter {
   }
 }
 
-/** Sinusoidal phase term of a steady tone (pilot, CTCSS) of frequency f and peak deviation dev, cycles. */
-function steadyTonePhase(s: number, fs: number, toneHz: number, devHz: number): number {
-  const cyc = (toneHz * s) / fs;
-  return (devHz / (2 * Math.PI * toneHz)) * Math.sin(2 * Math.PI * (cyc - Math.floor(cyc)));
-}
-
 /** Double-sideband full-carrier AM with voice-like audio. */
 export class AmEmitter extends EnvelopeEmitter {
   declare readonly spec: AmEmitterSpec;
@@ -55,127 +49,138 @@ export class AmEmitter extends EnvelopeEmitter {
     // level = carrier + sidebands: scale the carrier down by the sideband share
     return super.levelPower() / (1 + this.depth * this.depth * this.audio.meanSquareEstimate());
   }
-  protected phaseCurvature(): number {
-    // amplitude modulation: the envelope's curvature plays the role of phase curvature (error in amplitude units)
-    const f = this.spec.audioHighHz ?? 3000;
-    return (this.depth * f * f) / (2 * Math.PI);
+  protected phaseCurvature4(): number {
+    return 0;
   }
-  protected override onTune(band: Parameters<EnvelopeEmitter['onTune']>[0]): void {
+  protected override amplitudeBandwidthHz(): number {
+    return this.spec.audioHighHz ?? 3000;
+  }
+  protected override onTune(band: ReceiverBand): void {
     this.audio.setRate(band.sampleRateHz);
     super.onTune(band);
   }
-  protected envelopeAt(g: number, out: Float64Array): void {
-    out[0] = 1 + this.depth * this.audio.value(g);
-    out[1] = 0;
+  protected envelopeAt(g: number, out: Float64Array, o: number): void {
+    out[o] = 1 + this.depth * this.audio.value(g);
+    out[o + 1] = 0;
+    out[o + 2] = 0;
   }
 }
 
-/** Frequency modulation by voice-like audio (+ optional steady sub-tones), used by NFM, mic and WFM. */
+/**
+ * Voice peaks overshoot the nominal deviation: a loud syllable drives the modulator up to drive × deviationHz.
+ * Chosen so the long-term 99 % occupied bandwidth matches the necessary bandwidth of the usual designators
+ * (12.5 kHz NFM ≈ 11 kHz, broadcast FM ≈ 200 kHz, 45 kHz-deviation microphone ≈ 120 kHz); see docs/synth.md.
+ */
+const NFM_DRIVE = 1.6;
+const WIDE_DRIVE = 1.45;
+
+/** One voice-like component of an FM emitter: audio and its share of the deviation. */
+interface FmPart {
+  audio: VoiceAudio;
+  devHz: number;
+  hiHz: number;
+}
+/** A steady sinusoidal component (pilot, CTCSS): frequency and peak deviation. */
+interface SteadyTone {
+  toneHz: number;
+  devHz: number;
+  inc: number;
+}
+
+/** Frequency modulation by voice-like audio plus steady sub-tones, used by NFM, mic and WFM. */
 abstract class FmEmitter extends EnvelopeEmitter {
-  protected abstract readonly parts: { audio: VoiceAudio; devHz: number; hiHz: number }[];
-  protected abstract readonly steady: { toneHz: number; devHz: number }[];
-  protected override onTune(band: Parameters<EnvelopeEmitter['onTune']>[0]): void {
+  protected readonly parts: FmPart[] = [];
+  protected readonly steady: SteadyTone[] = [];
+  private readonly tmp = new Float64Array(2);
+
+  protected override onTune(band: ReceiverBand): void {
     for (const p of this.parts) p.audio.setRate(band.sampleRateHz);
+    for (const t of this.steady) t.inc = phaseIncrement(t.toneHz, band.sampleRateHz);
     super.onTune(band);
   }
-  protected phaseCurvature(): number {
+  protected phaseCurvature4(): number {
+    // β = dev/(2πf) cycles for a tone: β f⁴ = dev f³ / 2π. Audio energy sits mostly below the top frequency.
     let c = 0;
-    for (const p of this.parts) c += (p.devHz * p.hiHz) / (2 * Math.PI);
-    for (const t of this.steady) c += (t.devHz * t.toneHz) / (2 * Math.PI);
+    for (const p of this.parts) c += (p.devHz * Math.pow(0.8 * p.hiHz, 3)) / (2 * Math.PI);
+    for (const t of this.steady) c += (t.devHz * Math.pow(t.toneHz, 3)) / (2 * Math.PI);
     return c;
   }
-  protected envelopeAt(g: number, out: Float64Array): void {
+  protected envelopeAt(g: number, out: Float64Array, o: number): void {
+    const fs = this.fs;
+    const tmp = this.tmp;
     let ph = 0;
-    for (const p of this.parts) ph += p.devHz * p.audio.integral(g);
-    for (const t of this.steady) ph += steadyTonePhase(g, this.fs, t.toneHz, t.devHz);
-    out[0] = 1;
-    out[1] = ph;
+    let fr = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const p = this.parts[i] as FmPart;
+      p.audio.integral(g, tmp, 0);
+      ph += p.devHz * (tmp[0] as number);
+      fr += p.devHz * (tmp[1] as number);
+    }
+    for (let i = 0; i < this.steady.length; i++) {
+      const t = this.steady[i] as SteadyTone;
+      const idx = phaseAt(g, t.inc) >>> TRIG_SHIFT;
+      ph += (t.devHz / (2 * Math.PI * t.toneHz)) * (SIN_TABLE[idx] as number);
+      fr += t.devHz * (COS_TABLE[idx] as number);
+    }
+    out[o] = 1;
+    out[o + 1] = ph;
+    out[o + 2] = fr / fs;
   }
 }
 
 /** Narrowband FM voice (PMR446, business radio). */
 export class NfmEmitter extends FmEmitter {
   declare readonly spec: NfmEmitterSpec;
-  protected readonly parts;
-  protected readonly steady;
   constructor(spec: NfmEmitterSpec, sceneKey: number) {
     super(spec, sceneKey);
     const dev = spec.deviationHz ?? 2500;
     const hi = spec.audioHighHz ?? 3000;
     const ctcss = spec.ctcssHz ?? 0;
-    const audioDev = ctcss > 0 ? dev * 0.85 : dev;
-    this.parts = [
-      {
-        audio: new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 300, hiHz: hi, tilt: 1, loudness: [0.75, 1] }),
-        devHz: audioDev,
-        hiHz: hi,
-      },
-    ];
-    this.steady = ctcss > 0 ? [{ toneHz: ctcss, devHz: dev * 0.15 }] : [];
+    this.parts.push({
+      audio: new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 600, hiHz: hi, tilt: 1.5, tones: 1 }),
+      devHz: (ctcss > 0 ? dev * 0.85 : dev) * NFM_DRIVE,
+      hiHz: hi,
+    });
+    if (ctcss > 0) this.steady.push({ toneHz: ctcss, devHz: dev * 0.15, inc: 0 });
   }
   halfSpanHz(): number {
     return (this.spec.deviationHz ?? 2500) + (this.spec.audioHighHz ?? 3000);
   }
 }
 
-/** Wireless microphone: wide FM, audio to 15 kHz, with an ultrasonic-ish 32 kHz pilot at low deviation. */
+/** Wireless microphone: wide FM, audio to 15 kHz, plus a 32.768 kHz tone-key pilot at low deviation. */
 export class MicEmitter extends FmEmitter {
   declare readonly spec: MicEmitterSpec;
-  protected readonly parts;
-  protected readonly steady;
   constructor(spec: MicEmitterSpec, sceneKey: number) {
     super(spec, sceneKey);
     const dev = spec.deviationHz ?? 45000;
     const hi = spec.audioHighHz ?? 15000;
-    this.parts = [
-      {
-        audio: new VoiceAudio(deriveKey(this.key, 'audio'), {
-          loHz: 80,
-          hiHz: hi,
-
-          tilt: 1,
-          loudness: [0.55, 0.95],
-        }),
-        devHz: dev * 0.95,
-        hiHz: hi,
-      },
-    ];
-    this.steady = [{ toneHz: 32768, devHz: dev * 0.05 }];
+    this.parts.push({
+      audio: new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 300, hiHz: hi, tilt: 1.5, tones: 1 }),
+      devHz: dev * 0.95 * WIDE_DRIVE,
+      hiHz: hi,
+    });
+    this.steady.push({ toneHz: 32768, devHz: dev * 0.05, inc: 0 });
   }
   halfSpanHz(): number {
     return (this.spec.deviationHz ?? 45000) + (this.spec.audioHighHz ?? 15000) + 32768;
   }
 }
 
-/** Broadcast FM: mono 30 Hz-15 kHz, 19 kHz pilot (10 %), "L-R" content in 23-53 kHz. */
+/** Broadcast FM: mono 50 Hz-15 kHz, 19 kHz pilot (10 %), "L-R"-like content in 23-53 kHz. */
 export class WfmEmitter extends FmEmitter {
   declare readonly spec: WfmEmitterSpec;
-  protected readonly parts;
-  protected readonly steady;
   constructor(spec: WfmEmitterSpec, sceneKey: number) {
     super(spec, sceneKey);
     const dev = spec.deviationHz ?? 75000;
     const stereo = spec.stereo ?? true;
-    const mono = new VoiceAudio(deriveKey(this.key, 'mono'), {
-      loHz: 50,
-      hiHz: 15000,
-
-      pause: 0,
-      tilt: 0.5,
-      loudness: [0.7, 1],
-    });
-    this.parts = [{ audio: mono, devHz: dev * (stereo ? 0.55 : 0.9), hiHz: 15000 }];
+    const mono = new VoiceAudio(deriveKey(this.key, 'mono'), { loHz: 300, hiHz: 15000, pause: 0, tilt: 1, tones: 1 });
+    this.parts.push({ audio: mono, devHz: dev * (stereo ? 0.55 : 0.9) * WIDE_DRIVE, hiHz: 15000 });
     if (stereo) {
-      const side = new VoiceAudio(deriveKey(this.key, 'side'), {
-        loHz: 23000,
-        hiHz: 53000,
-
-        pause: 0.1,
-        loudness: [0.5, 1],
-      });
-      this.parts.push({ audio: side, devHz: dev * 0.35, hiHz: 53000 });
+      const side = new VoiceAudio(deriveKey(this.key, 'side'), { loHz: 23000, hiHz: 53000, pause: 0.1, tones: 1 });
+      this.parts.push({ audio: side, devHz: dev * 0.35 * WIDE_DRIVE, hiHz: 53000 });
+      this.steady.push({ toneHz: 19000, devHz: dev * 0.1, inc: 0 });
     }
-    this.steady = stereo ? [{ toneHz: 19000, devHz: dev * 0.1 }] : [];
   }
   halfSpanHz(): number {
     return 130000;

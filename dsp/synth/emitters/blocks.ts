@@ -176,7 +176,9 @@ export class OfdmEmitter extends BlockEmitter {
     super.onTune(band);
     const fs = band.sampleRateHz;
     const spacing = this.spec.subcarrierSpacingHz ?? 15000;
-    const size = Math.min(8192, Math.max(16, 2 ** Math.round(Math.log2(fs / spacing))));
+    // at least ~64 subcarriers so the rectangular symbols' sinc skirts hold < 1 % of the power
+    const sc = Math.min(spacing, this.spec.bandwidthHz / 64);
+    const size = Math.min(8192, Math.max(16, 2 ** Math.ceil(Math.log2(fs / sc))));
     if (size !== this.size) {
       this.allocate(size);
       this.bins = new Int32Array(size);

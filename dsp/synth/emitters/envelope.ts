@@ -1,45 +1,50 @@
 /**
- * Narrowband emitters described by a slowly varying complex envelope (amplitude a, phase φ in cycles).
- * The envelope is evaluated on a grid of every D-th absolute sample and interpolated linearly in between; the
- * carrier is a 32-bit phase accumulator into the sin/cos tables. D is chosen per emitter so the phase
- * interpolation error stays below ~3 mrad (spurs < -50 dBc, under the 8-bit floor).
+ * Narrowband emitters described by a slowly varying complex envelope: amplitude a and phase φ (cycles).
+ * The envelope is evaluated on a grid of every D-th absolute sample; in between, the amplitude is interpolated
+ * linearly and the phase by a cubic Hermite polynomial through the exact phase and instantaneous frequency at both
+ * grid points. D is chosen per emitter so the phase error stays below ~3 mrad (spurs < -50 dBc, under the 8-bit
+ * floor). The carrier is a 32-bit phase accumulator into the sin/cos tables.
  */
 import { COS_TABLE, PHASE_ONE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
 import { Emitter, floorPow2, type ReceiverBand } from './base.ts';
 
+const MAX_DECIM = 128;
+const PHASE_ERR_RAD = 3e-3;
+
 export abstract class EnvelopeEmitter extends Emitter {
   /** Grid step, samples (power of two). */
   protected decim = 1;
-  private readonly env = new Float64Array(2);
+  /** Envelope of the grid point at the start (0..2) and end (3..5) of the current interval. */
+  private readonly env = new Float64Array(6);
   private cacheG = -1;
-  private cacheA = 0;
-  private cachePh = 0;
-
-  /** Envelope at absolute sample g: writes relative amplitude to out[0] and phase (cycles, unwrapped) to out[1]. */
-  protected abstract envelopeAt(g: number, out: Float64Array): void;
 
   /**
-   * Σ over the modulating components of (phase amplitude, cycles) × frequency², Hz² · cycles: drives the grid
-   * choice. The linear-interpolation error of a tone of phase amplitude β cycles at f Hz is 2π·β(2πfD/fs)²/8 rad.
+   * Envelope at absolute sample g: out[o] = relative amplitude, out[o+1] = phase (cycles, unwrapped),
+   * out[o+2] = dφ/ds (cycles per sample).
    */
-  protected abstract phaseCurvature(): number;
+  protected abstract envelopeAt(g: number, out: Float64Array, o: number): void;
+
+  /**
+   * Σ over the modulating components of (phase amplitude β, cycles) × f⁴ (Hz⁴): sizes the grid. The cubic
+   * Hermite error for a tone is about 2πβ(2πfD/fs)⁴/384 rad.
+   */
+  protected abstract phaseCurvature4(): number;
+
+  /** Highest frequency of the amplitude modulation, Hz (0 = none); linear interpolation needs D ≪ fs/f. */
+  protected amplitudeBandwidthHz(): number {
+    return 0;
+  }
 
   protected override onTune(band: ReceiverBand): void {
     const fs = band.sampleRateHz;
-    const curv = this.phaseCurvature();
-    // error (rad) ≈ 2π · curv · (2π D / fs)² / 8 ≤ 3e-3
-    const dMax = curv > 0 ? Math.sqrt((3e-3 * 8) / (2 * Math.PI * curv)) * (fs / (2 * Math.PI)) : 4096;
-    this.decim = Math.min(256, floorPow2(Math.max(1, dMax)));
+    const c4 = this.phaseCurvature4();
+    let d = MAX_DECIM;
+    if (c4 > 0) d = Math.min(d, Math.pow((PHASE_ERR_RAD * 384) / (2 * Math.PI * c4), 0.25) * (fs / (2 * Math.PI)));
+    const fa = this.amplitudeBandwidthHz();
+    // linear amplitude interpolation error (2πfD/fs)²/8 ≤ 2e-3
+    if (fa > 0) d = Math.min(d, (Math.sqrt(8 * 2e-3) * fs) / (2 * Math.PI * fa));
+    this.decim = Math.min(MAX_DECIM, floorPow2(Math.max(1, d)));
     this.cacheG = -1;
-  }
-
-  private envAt(g: number): void {
-    if (g === this.cacheG) {
-      this.env[0] = this.cacheA;
-      this.env[1] = this.cachePh;
-      return;
-    }
-    this.envelopeAt(g, this.env);
   }
 
   add(s0: number, n: number, re: Float32Array, im: Float32Array, o: number): void {
@@ -57,22 +62,29 @@ export abstract class EnvelopeEmitter extends Emitter {
     const end = s0 + n;
     while (s < end) {
       const g = s - (s % D);
-      this.envAt(g);
+      if (g === this.cacheG) {
+        env[0] = env[3] as number;
+        env[1] = env[4] as number;
+        env[2] = env[5] as number;
+      } else {
+        this.envelopeAt(g, env, 0);
+      }
+      this.envelopeAt(g + D, env, 3);
+      this.cacheG = g + D;
       const a0 = env[0] as number;
       const ph0 = env[1] as number;
-      this.envelopeAt(g + D, env);
-      const a1 = env[0] as number;
-      const ph1 = env[1] as number;
-      this.cacheG = g + D;
-      this.cacheA = a1;
-      this.cachePh = ph1;
+      const d0 = env[2] as number;
+      const d1 = env[5] as number;
+      const slope = ((env[4] as number) - ph0) / D;
+      const c2 = (3 * slope - 2 * d0 - d1) / D;
+      const c3 = (d0 + d1 - 2 * slope) / (D * D);
       const base = ph0 - Math.floor(ph0);
-      const dph = (ph1 - ph0) / D;
-      const da = (a1 - a0) / D;
+      const da = ((env[3] as number) - a0) / D;
       const stop = Math.min(g + D, end);
       let k = s - g;
       for (; s < stop; s++, k++, i++) {
-        const idx = (p + (((base + dph * k) * one) | 0)) >>> shift;
+        const ph = base + k * (d0 + k * (c2 + k * c3));
+        const idx = (p + ((ph * one) | 0)) >>> shift;
         const a = A * (a0 + da * k);
         re[i] = (re[i] as number) + a * (cosT[idx] as number);
         im[i] = (im[i] as number) + a * (sinT[idx] as number);

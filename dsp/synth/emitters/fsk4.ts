@@ -28,6 +28,9 @@ function rrc(t: number): number {
   return num / den;
 }
 
+/** The unit-area RRC pulse sampled every 1/P_RES symbol over [-SPAN, SPAN] (filled with CUM below). */
+const PULSE = new Float64Array(2 * SPAN * P_RES + 2);
+
 /** Cumulative integral of the unit-area RRC pulse over [-SPAN, SPAN], sampled every 1/P_RES symbol. */
 const CUM = (() => {
   const n = 2 * SPAN * P_RES + 1;
@@ -39,10 +42,21 @@ const CUM = (() => {
     for (let k = 0; k < sub; k++) acc += rrc(t0 + (k + 0.5) / (P_RES * sub)) / (P_RES * sub);
     cum[i] = acc;
   }
-  for (let i = 0; i < n; i++) cum[i] = (cum[i] as number) / acc;
+  for (let i = 0; i < n; i++) {
+    cum[i] = (cum[i] as number) / acc;
+    PULSE[i] = rrc(-SPAN + i / P_RES) / acc;
+  }
   cum[n] = 1;
   return cum;
 })();
+
+function pulse(u: number): number {
+  if (u <= -SPAN || u >= SPAN) return 0;
+  const x = (u + SPAN) * P_RES;
+  const i = Math.floor(x);
+  const a = PULSE[i] as number;
+  return a + ((PULSE[i + 1] as number) - a) * (x - i);
+}
 
 function cumPulse(u: number): number {
   if (u <= -SPAN) return 0;
@@ -83,9 +97,9 @@ export class Fsk4Emitter extends EnvelopeEmitter {
     return 3 * this.dev + this.rate * 0.6;
   }
 
-  protected phaseCurvature(): number {
-    // the shaped frequency pulse changes by up to 6·dev within about one symbol: treat as a tone at rate/2
-    return (3 * this.dev * this.rate) / (2 * Math.PI);
+  protected phaseCurvature4(): number {
+    // the shaped frequency pulse swings by up to ±3·dev at about half the symbol rate: treat it as such a tone
+    return (3 * this.dev * Math.pow(this.rate / 2, 3)) / (2 * Math.PI);
   }
 
   private symbol(frame: number, j: number): number {
@@ -107,7 +121,7 @@ export class Fsk4Emitter extends EnvelopeEmitter {
     return this.prefSum;
   }
 
-  protected envelopeAt(g: number, out: Float64Array): void {
+  protected envelopeAt(g: number, out: Float64Array, o: number): void {
     const fs = this.fs;
     const frameLen = this.frameS * fs;
     const frame = Math.floor(g / frameLen);
@@ -116,8 +130,14 @@ export class Fsk4Emitter extends EnvelopeEmitter {
     const jFull = Math.max(0, Math.min(this.symbolsPerFrame, Math.floor(tSym - 0.5 - SPAN) + 1));
     let acc = this.prefix(frame, jFull);
     const jHi = Math.min(this.symbolsPerFrame - 1, Math.ceil(tSym - 0.5 + SPAN));
-    for (let j = jFull; j <= jHi; j++) acc += this.symbol(frame, j) * cumPulse(tSym - j - 0.5);
-    out[0] = 1;
-    out[1] = (this.dev / this.rate) * acc;
+    let fr = 0;
+    for (let j = jFull; j <= jHi; j++) {
+      const d = this.symbol(frame, j);
+      acc += d * cumPulse(tSym - j - 0.5);
+      fr += d * pulse(tSym - j - 0.5);
+    }
+    out[o] = 1;
+    out[o + 1] = (this.dev / this.rate) * acc;
+    out[o + 2] = (this.dev * fr) / fs;
   }
 }
