@@ -39,7 +39,8 @@ export interface DongleList {
   reason?: string;
 }
 
-export const NO_USB_BUS_REASON = 'this machine has no USB bus (/sys/bus/usb/devices is missing), so no dongle can be attached';
+export const NO_USB_BUS_REASON =
+  'this machine has no USB bus (/sys/bus/usb/devices is missing), so no dongle can be attached';
 export const NO_DONGLE_REASON = 'no RTL2832U dongle is plugged in';
 
 const defaultHasUsbBus = (): boolean => existsSync('/sys/bus/usb/devices');
@@ -91,7 +92,10 @@ export function selectDongle(dongles: readonly FoundDongle[], spec: string): Fou
     );
   }
   const avail = dongles.map((d) => `${d.info.serial || '(no serial)'} at ${d.info.path || '?'}`).join('; ');
-  throw new DriverError('BW_ERR_DEVICE_NOT_FOUND', `no dongle with serial or USB path '${spec}'` + (avail ? ` (found: ${avail})` : ' (no dongle found)'));
+  throw new DriverError(
+    'BW_ERR_DEVICE_NOT_FOUND',
+    `no dongle with serial or USB path '${spec}'` + (avail ? ` (found: ${avail})` : ' (no dongle found)'),
+  );
 }
 
 export type DongleEvent =
@@ -129,7 +133,11 @@ export class DongleWatcher {
       backend = await (opts.loadBackend ?? defaultBackend)();
       devices = await backend.getDevices();
     } catch (e) {
-      return new DongleWatcher(undefined, onEvent, `USB enumeration failed: ${e instanceof Error ? e.message : String(e)}`);
+      return new DongleWatcher(
+        undefined,
+        onEvent,
+        `USB enumeration failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const w = new DongleWatcher(backend, onEvent, undefined);
     for (const d of devices) {
@@ -164,7 +172,10 @@ export class DongleWatcher {
         resolve(d);
       };
       const onAbort = (): void => {
-        this.waiters.set(key, (this.waiters.get(key) ?? []).filter((f) => f !== done));
+        this.waiters.set(
+          key,
+          (this.waiters.get(key) ?? []).filter((f) => f !== done),
+        );
         reject(new DriverError('BW_ERR_DEVICE_NOT_FOUND', `stopped waiting for dongle ${key}`));
       };
       list.push(done);

@@ -101,6 +101,8 @@ export class IqStream {
   private lastDataMs = 0;
   private stalled = false;
   private consecutiveErrors = 0;
+  /** Transfers submitted and not yet settled. */
+  private outstanding = 0;
   private deliver = true;
   // Timestamp base: sample `baseIndex` was taken at `baseTimeMs` at rate `baseRateHz`.
   private baseIndex = 0;
@@ -189,18 +191,25 @@ export class IqStream {
 
   /** In-flight transfers right now. */
   get inFlight(): number {
-    return this.inflight.length;
+    return this.outstanding;
   }
 
   private submit(): void {
     const requested = this.transferBytes;
     // Settle every transfer into an Outcome at once, so no rejection can go unhandled.
+    this.outstanding++;
     const p = this.transport.bulkIn(IQ_ENDPOINT, requested).then(
-      (data): Outcome => ({ ok: true, data, requested }),
-      (error: unknown): Outcome => ({ ok: false, error, requested }),
+      (data): Outcome => {
+        this.outstanding--;
+        return { ok: true, data, requested };
+      },
+      (error: unknown): Outcome => {
+        this.outstanding--;
+        return { ok: false, error, requested };
+      },
     );
     this.inflight.push(p);
-    if (this.inflight.length > this.counters.maxInFlight) this.counters.maxInFlight = this.inflight.length;
+    if (this.outstanding > this.counters.maxInFlight) this.counters.maxInFlight = this.outstanding;
   }
 
   private async run(): Promise<void> {

@@ -34,19 +34,22 @@ describe('R82xx PLL', () => {
     expect(p.sdm & 0xff).toBe(0xf6);
   });
 
-  it.each([100e6, 433.92e6, 1090e6, 24e6, 1766e6])('tunes %d Hz: divider, N and fraction give the LO within 2 kHz', async (rf) => {
-    const dev = new FakeRtlDevice();
-    const sdr = await RtlSdr.open(dev);
-    await sdr.setSampleRate(2_048_000); // IF 1.625 MHz
-    await sdr.setCenterFrequency(rf);
-    const lo = rf + 1_625_000;
-    const got = programmedLo(dev);
-    expect(got.mixDiv).toBe(expectedMixDiv(lo));
-    expect(got.nint).toBe(Math.floor((lo * got.mixDiv) / (2 * XTAL)));
-    expect(Math.abs(got.loHz - lo)).toBeLessThan(2000);
-    expect(sdr.getCenterFrequency()).toBe(rf);
-    await sdr.close();
-  });
+  it.each([100e6, 433.92e6, 1090e6, 24e6, 1766e6])(
+    'tunes %d Hz: divider, N and fraction give the LO within 2 kHz',
+    async (rf) => {
+      const dev = new FakeRtlDevice();
+      const sdr = await RtlSdr.open(dev);
+      await sdr.setSampleRate(2_048_000); // IF 1.625 MHz
+      await sdr.setCenterFrequency(rf);
+      const lo = rf + 1_625_000;
+      const got = programmedLo(dev);
+      expect(got.mixDiv).toBe(expectedMixDiv(lo));
+      expect(got.nint).toBe(Math.floor((lo * got.mixDiv) / (2 * XTAL)));
+      expect(Math.abs(got.loHz - lo)).toBeLessThan(2000);
+      expect(sdr.getCenterFrequency()).toBe(rf);
+      await sdr.close();
+    },
+  );
 
   it('24 MHz clamps to /64 where librtlsdr 0.6 falls out of its divider search', () => {
     expect(pllDivider(24e6 + 1_625_000)).toEqual({ mixDiv: 64, divNum: 5, clamped: true });
@@ -162,7 +165,12 @@ describe('R828D', () => {
   });
 
   it('RTL-SDR Blog V4: 28.8 MHz crystal, HF up-converted by 28.8 MHz on the cable-2 input with GPIO 5', async () => {
-    const dev = new FakeRtlDevice({ tunerAddr: 0x74, manufacturer: 'RTLSDRBlog', product: 'Blog V4', status: [0x96, 0x00, 0x40, 0x00, 0x18] });
+    const dev = new FakeRtlDevice({
+      tunerAddr: 0x74,
+      manufacturer: 'RTLSDRBlog',
+      product: 'Blog V4',
+      status: [0x96, 0x00, 0x40, 0x00, 0x18],
+    });
     const sdr = await RtlSdr.open(dev);
     expect(sdr.tuner.xtalHz).toBe(28_800_000);
     await sdr.setSampleRate(2_048_000);

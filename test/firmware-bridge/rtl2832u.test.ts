@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RtlSdr } from '../../firmware-bridge/rtlsdr.ts';
 import { DriverError } from '../../firmware-bridge/errors.ts';
-import { assertSampleRate, resamplerRatio, ifFrequencyWord, DEFAULT_RTL_XTAL_HZ } from '../../firmware-bridge/rtl2832u/rtl2832u.ts';
+import {
+  assertSampleRate,
+  resamplerRatio,
+  ifFrequencyWord,
+  DEFAULT_RTL_XTAL_HZ,
+} from '../../firmware-bridge/rtl2832u/rtl2832u.ts';
 import { buildEeprom, parseEeprom } from '../../firmware-bridge/rtl2832u/eeprom.ts';
 import { FakeRtlDevice } from './helpers/fake-rtl.ts';
 
@@ -13,34 +18,40 @@ function expectedRatio(rateHz: number): number {
 const word = (bytes: number[] | undefined) => ((bytes?.[0] ?? 0) << 8) | (bytes?.[1] ?? 0);
 
 describe('RTL2832U sample rate', () => {
-  it.each([250_000, 1_024_000, 2_048_000, 2_400_000, 3_200_000])('%i S/s writes the resampler ratio to p1 0x9f/0xa1', async (rate) => {
-    const dev = new FakeRtlDevice();
-    const sdr = await RtlSdr.open(dev);
-    await sdr.setSampleRate(rate);
-    const ratio = (word(dev.demodValue(1, 0x9f)) << 16) | word(dev.demodValue(1, 0xa1));
-    expect(ratio >>> 0).toBe(expectedRatio(rate));
-    // These rates divide 28.8 MHz·2^22 closely: the real rate is within 0.001 Hz.
-    expect(Math.abs(sdr.getSampleRate() - rate)).toBeLessThanOrEqual(1);
-    await sdr.close();
-  });
+  it.each([250_000, 1_024_000, 2_048_000, 2_400_000, 3_200_000])(
+    '%i S/s writes the resampler ratio to p1 0x9f/0xa1',
+    async (rate) => {
+      const dev = new FakeRtlDevice();
+      const sdr = await RtlSdr.open(dev);
+      await sdr.setSampleRate(rate);
+      const ratio = (word(dev.demodValue(1, 0x9f)) << 16) | word(dev.demodValue(1, 0xa1));
+      expect(ratio >>> 0).toBe(expectedRatio(rate));
+      // These rates divide 28.8 MHz·2^22 closely: the real rate is within 0.001 Hz.
+      expect(Math.abs(sdr.getSampleRate() - rate)).toBeLessThanOrEqual(1);
+      await sdr.close();
+    },
+  );
 
   it('2.048 MS/s gives 0x03840000 as in librtlsdr trace', () => {
     expect(resamplerRatio(2_048_000).ratio).toBe(0x03840000);
     expect(resamplerRatio(2_400_000).ratio).toBe(0x03000000);
   });
 
-  it.each([500_000, 3_300_000, 225_000, 300_001, 900_000, 0, Number.NaN])('rejects %s Hz naming the valid windows', (rate) => {
-    let err: unknown;
-    try {
-      assertSampleRate(rate);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DriverError);
-    expect((err as DriverError).code).toBe('BW_ERR_SAMPLE_RATE');
-    expect((err as Error).message).toContain('225001–300000 Hz');
-    expect((err as Error).message).toContain('900001–3200000 Hz');
-  });
+  it.each([500_000, 3_300_000, 225_000, 300_001, 900_000, 0, Number.NaN])(
+    'rejects %s Hz naming the valid windows',
+    (rate) => {
+      let err: unknown;
+      try {
+        assertSampleRate(rate);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DriverError);
+      expect((err as DriverError).code).toBe('BW_ERR_SAMPLE_RATE');
+      expect((err as Error).message).toContain('225001–300000 Hz');
+      expect((err as Error).message).toContain('900001–3200000 Hz');
+    },
+  );
 
   it('an invalid rate through RtlSdr rejects without touching the device', async () => {
     const dev = new FakeRtlDevice();
@@ -128,8 +139,11 @@ describe('RTL2832U modes', () => {
     const dev = new FakeRtlDevice();
     const sdr = await RtlSdr.open(dev);
     const orig = dev.controlTransferOut.bind(dev);
-    dev.controlTransferOut = async (setup, data) => (setup.value === 0x1920 ? { status: 'stall', bytesWritten: 0 } : orig(setup, data));
-    await expect(sdr.setTestMode(true)).rejects.toThrow(/DEMOD p0 r0x19 \(OUT bRequest 0x00 wValue 0x1920 wIndex 0x0010 wLength 1\)/);
+    dev.controlTransferOut = async (setup, data) =>
+      setup.value === 0x1920 ? { status: 'stall', bytesWritten: 0 } : orig(setup, data);
+    await expect(sdr.setTestMode(true)).rejects.toThrow(
+      /DEMOD p0 r0x19 \(OUT bRequest 0x00 wValue 0x1920 wIndex 0x0010 wLength 1\)/,
+    );
     dev.controlTransferOut = orig;
     await sdr.close();
   });
@@ -162,7 +176,13 @@ describe('RTL2832U EEPROM', () => {
   it('builds and parses the rtl_eeprom layout', () => {
     expect([...image.slice(0, 9)]).toEqual([0x28, 0x32, 0xda, 0x0b, 0x38, 0x28, 0xa5, 0x16, 0x02]);
     const c = parseEeprom(image);
-    expect(c).toMatchObject({ validHeader: true, manufacturer: 'Realtek', product: 'RTL2838UHIDIR', serial: '00000001', enableIr: true });
+    expect(c).toMatchObject({
+      validHeader: true,
+      manufacturer: 'Realtek',
+      product: 'RTL2838UHIDIR',
+      serial: '00000001',
+      enableIr: true,
+    });
     expect(parseEeprom(new Uint8Array(256).fill(0xff)).validHeader).toBe(false);
     expect(() => buildEeprom({ ...c, product: 'x'.repeat(40) })).toThrow(/limit 78/);
   });

@@ -86,7 +86,9 @@ export class FakeRtlDevice {
 
   async controlTransferOut(setup: USBControlTransferParameters, data?: BufferSource): Promise<USBOutTransferResult> {
     this.assertPresent();
-    const d = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(0);
+    const d = ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+      : new Uint8Array(0);
     this.log.push({ dir: 'out', value: setup.value, index: setup.index, data: d });
     const { value, index } = setup;
     if ((value & 0xff) === 0x20 && index >> 8 === 0) {
