@@ -1,0 +1,916 @@
+/**
+ * Jamming indicators per spectrum and jammer detectors across spectra.
+ *
+ * Per spectrum ({@link JammingFeatures}): rise of the noise floor over the learned baseline (a
+ * {@link NoiseFloorTracker} fed the estimator's raw segment floors), spectral flatness of the usable bins, and the
+ * fraction of usable bins the CFAR marked.
+ *
+ * Across spectra ({@link JammingDetector}, fed in time order with the spectrum's time in seconds):
+ * - barrage: floor rise ≥ `riseDb` over ≥ `minFraction` of the usable segments, flat there (flatness of the risen
+ *   bins close to that of pure noise), for ≥ `persistS`. While it is (or looks) active the baseline is held.
+ * - sweep: narrow lines followed by a small multi-target tracker; a track whose frequency moves at a consistent,
+ *   non-zero rate (median step rate, most steps within ±tolerance of it, small residual of a linear fit over the
+ *   unwrapped positions; saw-tooth wraps back to the start of the span are allowed).
+ * - pulse: per segment, energy on/off against the baseline; rising edges at a stable period (every interval within
+ *   ±15 % + one frame of the median) over ≥ `minCycles` cycles; duty cycle from the on-times. Periods that match a
+ *   licensed TDMA frame (DMR 60 ms, TETRA 56.67 ms) are ignored. Adjacent firing segments with the same period merge.
+ * - cw: a line ≤ `maxWidthBins` wide at −10 dB, `minSnrDb` over the floor, steady in frequency (±0.5 bin) and level
+ *   (±1.5 dB each frame, std ≤ 1 dB) for ≥ `minDurationS`, without symmetric modulation sidebands (a wireless mic's
+ *   pilot tone, an FM carrier's Bessel lines); optionally only inside given channels.
+ *
+ * Licensed traffic stays quiet by construction: PTT bursts are irregular (no stable period, no steady streak),
+ * 4FSK/NFM/mic FM are wider than a CW line and stationary (rate ≈ 0), OFDM is wide but covers less than
+ * `minFraction` of the band and is not a narrow line.
+ *
+ * Allocation: everything is preallocated in the constructor; `update` reuses the detection objects.
+ */
+import type { Emission, JammerDetection, JammingFeatures, Spectrum } from './types.ts';
+import {
+  NoiseFloorTracker,
+  type NoiseFloorEstimator,
+  type NoiseFloorTrackerOptions,
+  quickselect,
+} from './noise-floor.ts';
+import { noiseFlatness } from './stats.ts';
+
+/** One spectrum's worth of inputs, after floor estimation, CFAR and emission extraction. */
+export interface JammingFrame {
+  spectrum: Pick<Spectrum, 'startHz' | 'binHz' | 'fftSize' | 'effectiveFrames'> & { binFlags?: Uint8Array };
+  /** Time of the spectrum, seconds (monotonic). */
+  timeS: number;
+  psdLin: Float32Array | Float64Array;
+  /** The estimator, after `estimate()` on this spectrum. */
+  floor: NoiseFloorEstimator;
+  /** CFAR mask of this spectrum. */
+  detMask: Uint8Array;
+  emissions: readonly Emission[];
+  emissionCount: number;
+}
+
+export interface BarrageOptions {
+  /** Floor rise counting a segment as jammed, dB (default 3: BeJamDetect "medium"). */
+  riseDb?: number;
+  /** Fraction of usable segments that must be jammed (default 0.5). */
+  minFraction?: number;
+  /** Flatness of the jammed bins relative to that of pure noise, 0..1 (default 0.75). */
+  minRelFlatness?: number;
+  /** Seconds the condition must hold (default 2). */
+  persistS?: number;
+}
+
+export interface SweepOptions {
+  /** Candidate line: peak SNR over the floor, dB (default 10). */
+  minSnrDb?: number;
+  /** Candidate line: at most this many bins wide (default 16: a line smeared by the sweep during one spectrum). */
+  maxLineWidthBins?: number;
+  /** Points kept per track (default 24). */
+  historyPoints?: number;
+  /** Points needed to decide (default 8). */
+  minPoints?: number;
+  /** Minimum |rate|, bins per spectrum interval (default 0.75). */
+  minBinsPerFrame?: number;
+  /** Allowed relative deviation of a step rate from the median rate (default 0.35). */
+  rateTolerance?: number;
+  /** Fraction of steps that must be consistent (default 0.7). */
+  minConsistent?: number;
+}
+
+export interface PulseOptions {
+  /** A segment is "on" when its mean power is this far over its baseline, dB (default 6)... */
+  onMeanDb?: number;
+  /** ...or its strongest bin is this far over the baseline, dB (default 15). */
+  onPeakDb?: number;
+  /** Cycles (rising-edge intervals) needed (default 4). */
+  minCycles?: number;
+  /** Interval tolerance around the median period, relative (default 0.15) plus one frame interval. */
+  periodTolerance?: number;
+  /** Periods to ignore (licensed TDMA frames), seconds; ±5 % (default [0.06, 0.05667]). */
+  licensedPeriodsS?: number[];
+}
+
+export interface CwOptions {
+  /** Peak SNR over the floor, dB (default 15). */
+  minSnrDb?: number;
+  /** Width at −10 dB from the peak, bins (default 3). */
+  maxWidthBins?: number;
+  /** Duration the line must be steady, seconds (default 5). */
+  minDurationS?: number;
+  /** Frames the line must be steady, at least (default 10). */
+  minFrames?: number;
+  /** Std of the peak level over the streak, dB (default 1). */
+  maxLevelStdDb?: number;
+  /** Search for symmetric sidebands up to this offset, Hz (default 100 kHz). */
+  sidebandSearchHz?: number;
+  /** Sideband lines count when this far over the floor, dB (default 10). */
+  sidebandSnrDb?: number;
+  /** Only report lines inside these ranges, Hz (absolute RF). Default: anywhere. */
+  channels?: ReadonlyArray<{ startHz: number; stopHz: number }>;
+}
+
+/** Options of {@link JammingDetector}. */
+export interface JammingOptions {
+  fftSize: number;
+  /** Bins excluded from all jamming figures (DC, known spurs). */
+  excludeMask?: Uint8Array;
+  /** Fraction of the band at each edge left out (filter roll-off), default 0.05. */
+  edgeFraction?: number;
+  tracker?: Omit<NoiseFloorTrackerOptions, 'segments'>;
+  barrage?: BarrageOptions;
+  sweep?: SweepOptions;
+  pulse?: PulseOptions;
+  cw?: CwOptions;
+}
+
+const MAX_SWEEP_TRACKS = 8;
+const MAX_CANDIDATES = 16;
+const MAX_CW_LINES = 16;
+const PULSE_EDGES = 16;
+const MAX_REPORTS = 4;
+
+function newDetection(type: JammerDetection['type'], keys: string[]): JammerDetection {
+  const detail: Record<string, number> = {};
+  for (const k of keys) detail[k] = 0;
+  return { type, startHz: 0, stopHz: 0, score: 0, detail };
+}
+
+/** Multi-frame jammer detector. Construct once per stream (fftSize fixed); call {@link reset} after a retune. */
+export class JammingDetector {
+  readonly fftSize: number;
+  /** Features of the latest spectrum (reused object). */
+  readonly features: JammingFeatures = { floorRiseDb: 0, flatness: 0, occupiedFraction: 0 };
+  /** Detections of the latest spectrum (reused array and objects). */
+  readonly detections: JammerDetection[] = [];
+
+  private readonly usable: Uint8Array;
+  private readonly edgeFraction: number;
+  private readonly excludeMask: Uint8Array | undefined;
+  private segments = 0;
+  private segUsable = new Uint8Array(0);
+  private segStart: Int32Array = new Int32Array(0);
+  private readonly b: Required<BarrageOptions>;
+  private readonly sw: Required<SweepOptions>;
+  private readonly pu: Required<PulseOptions>;
+  private readonly cw: Required<Omit<CwOptions, 'channels'>> & Pick<CwOptions, 'channels'>;
+  private readonly trackerOpts: Omit<NoiseFloorTrackerOptions, 'segments'> | undefined;
+
+  // Barrage state.
+  private barrageSinceS = NaN;
+  private barrageActive = false;
+  private readonly barrageDet = newDetection('barrage', ['riseDb', 'fraction', 'flatness', 'durationS']);
+
+  // Sweep tracker state: MAX_SWEEP_TRACKS tracks × historyPoints points.
+  private readonly candHz = new Float64Array(MAX_CANDIDATES);
+  private readonly candUsed = new Uint8Array(MAX_CANDIDATES);
+  private candCount = 0;
+  private readonly trT: Float64Array;
+  private readonly trF: Float64Array;
+  private readonly trWrap: Uint8Array;
+  private readonly trCount = new Int32Array(MAX_SWEEP_TRACKS);
+  private readonly trHead = new Int32Array(MAX_SWEEP_TRACKS);
+  private readonly trMiss = new Int32Array(MAX_SWEEP_TRACKS);
+  private readonly trRate = new Float64Array(MAX_SWEEP_TRACKS);
+  private readonly trAssigned = new Uint8Array(MAX_SWEEP_TRACKS);
+  private readonly stepScratch: Float64Array;
+  private readonly sweepDets = Array.from({ length: MAX_REPORTS }, () =>
+    newDetection('sweep', ['rateHzPerS', 'spanHz', 'periodS', 'points']),
+  );
+  private frameDtS = NaN;
+  private lastTimeS = NaN;
+
+  // Pulse state per segment.
+  private segOn = new Uint8Array(0);
+  private segRiseT = new Float64Array(0);
+  private segOnDur = new Float64Array(0);
+  private segEdgeCount = new Int32Array(0);
+  private segLastRise = new Float64Array(0);
+  private segPeriod = new Float64Array(0);
+  private segDuty = new Float64Array(0);
+  private segFiring = new Uint8Array(0);
+  private readonly intervalScratch = new Float64Array(PULSE_EDGES);
+  private readonly pulseDets = Array.from({ length: MAX_REPORTS }, () =>
+    newDetection('pulse', ['periodS', 'dutyCycle', 'cycles', 'segments']),
+  );
+
+  // CW line table.
+  private readonly cwBin = new Float64Array(MAX_CW_LINES);
+  private readonly cwActive = new Uint8Array(MAX_CW_LINES);
+  private readonly cwSeen = new Uint8Array(MAX_CW_LINES);
+  private readonly cwStartS = new Float64Array(MAX_CW_LINES);
+  private readonly cwFrames = new Int32Array(MAX_CW_LINES);
+  private readonly cwLevelMean = new Float64Array(MAX_CW_LINES);
+  private readonly cwLevelM2 = new Float64Array(MAX_CW_LINES);
+  private readonly cwMiss = new Int32Array(MAX_CW_LINES);
+  private readonly cwDets = Array.from({ length: MAX_CW_LINES }, () =>
+    newDetection('cw', ['levelDbfs', 'snrDb', 'durationS', 'levelStdDb', 'widthBins']),
+  );
+
+  constructor(opts: JammingOptions) {
+    this.fftSize = opts.fftSize;
+    this.edgeFraction = opts.edgeFraction ?? 0.05;
+    if (opts.excludeMask && opts.excludeMask.length !== opts.fftSize) throw new RangeError('excludeMask length');
+    this.excludeMask = opts.excludeMask;
+    this.usable = new Uint8Array(opts.fftSize);
+    // The tracker is sized when the first spectrum tells us the estimator's segment count.
+    this.trackerOpts = opts.tracker;
+    this.b = { riseDb: 3, minFraction: 0.5, minRelFlatness: 0.75, persistS: 2, ...opts.barrage };
+    this.sw = {
+      minSnrDb: 10,
+      maxLineWidthBins: 16,
+      historyPoints: 24,
+      minPoints: 8,
+      minBinsPerFrame: 0.75,
+      rateTolerance: 0.35,
+      minConsistent: 0.7,
+      ...opts.sweep,
+    };
+    this.pu = {
+      onMeanDb: 6,
+      onPeakDb: 15,
+      minCycles: 4,
+      periodTolerance: 0.15,
+      licensedPeriodsS: [0.06, 0.05667],
+      ...opts.pulse,
+    };
+    this.cw = {
+      minSnrDb: 15,
+      maxWidthBins: 3,
+      minDurationS: 5,
+      minFrames: 10,
+      maxLevelStdDb: 1,
+      sidebandSearchHz: 100e3,
+      sidebandSnrDb: 10,
+      ...opts.cw,
+    };
+    const hp = this.sw.historyPoints;
+    this.trT = new Float64Array(MAX_SWEEP_TRACKS * hp);
+    this.trF = new Float64Array(MAX_SWEEP_TRACKS * hp);
+    this.trWrap = new Uint8Array(MAX_SWEEP_TRACKS * hp);
+    this.stepScratch = new Float64Array(hp);
+  }
+
+  private trackerRef: NoiseFloorTracker | undefined;
+
+  private ensureSegments(est: NoiseFloorEstimator): void {
+    if (this.segments === est.segments && this.trackerRef) return;
+    const s = est.segments;
+    this.segments = s;
+    this.segStart = est.segmentStart;
+    this.segUsable = new Uint8Array(s);
+    this.segOn = new Uint8Array(s);
+    this.segRiseT = new Float64Array(s * PULSE_EDGES);
+    this.segOnDur = new Float64Array(s * PULSE_EDGES);
+    this.segEdgeCount = new Int32Array(s);
+    this.segLastRise = new Float64Array(s).fill(NaN);
+    this.segPeriod = new Float64Array(s);
+    this.segDuty = new Float64Array(s);
+    this.segFiring = new Uint8Array(s);
+    this.trackerRef = new NoiseFloorTracker({ segments: s, ...this.trackerOpts });
+  }
+
+  /** The learned floor baseline (created with the first spectrum, sized to the estimator's segments). */
+  get tracker(): NoiseFloorTracker | undefined {
+    return this.trackerRef;
+  }
+
+  /** Forget everything learned (after a retune or gain change). */
+  reset(): void {
+    this.trackerRef?.reset();
+    this.barrageSinceS = NaN;
+    this.barrageActive = false;
+    this.trCount.fill(0);
+    this.trMiss.fill(0);
+    this.candCount = 0;
+    this.segOn.fill(0);
+    this.segEdgeCount.fill(0);
+    this.segLastRise.fill(NaN);
+    this.cwActive.fill(0);
+    this.lastTimeS = NaN;
+    this.frameDtS = NaN;
+    this.detections.length = 0;
+  }
+
+  /** Process one spectrum; returns the detections active now (reused array). */
+  update(fr: JammingFrame): readonly JammerDetection[] {
+    const n = this.fftSize;
+    if (fr.psdLin.length !== n) throw new RangeError(`JammingDetector: PSD length ${fr.psdLin.length} != ${n}`);
+    this.ensureSegments(fr.floor);
+    const tracker = this.trackerRef as NoiseFloorTracker;
+    const dt = this.lastTimeS === this.lastTimeS ? fr.timeS - this.lastTimeS : NaN;
+    if (dt > 0) this.frameDtS = this.frameDtS === this.frameDtS ? 0.9 * this.frameDtS + 0.1 * dt : dt;
+    this.lastTimeS = fr.timeS;
+    this.buildUsable(fr.spectrum.binFlags);
+
+    // Per-spectrum features.
+    const psd = fr.psdLin;
+    let usableCount = 0;
+    let hits = 0;
+    let sumLin = 0;
+    let sumLn = 0;
+    for (let i = 0; i < n; i++) {
+      if (!this.usable[i]) continue;
+      const v = psd[i] as number;
+      usableCount++;
+      hits += fr.detMask[i] as number;
+      sumLin += v;
+      sumLn += Math.log(v > 1e-30 ? v : 1e-30);
+    }
+    const flat = usableCount > 0 && sumLin > 0 ? Math.exp(sumLn / usableCount) / (sumLin / usableCount) : 0;
+    this.features.flatness = flat;
+    this.features.occupiedFraction = usableCount > 0 ? hits / usableCount : 0;
+
+    // Barrage candidate before the tracker update, so the baseline can be held while it looks like one.
+    const est = fr.floor;
+    let jammed = 0;
+    let segsUsable = 0;
+    const riseThr = 10 ** (this.b.riseDb / 10);
+    for (let s = 0; s < this.segments; s++) {
+      const base = tracker.baselineLin[s] as number;
+      const v = est.segmentFloorLin[s] as number;
+      if (!this.segUsable[s] || !(v > 0)) continue;
+      segsUsable++;
+      if (base > 0 && v >= base * riseThr) jammed++;
+    }
+    const fraction = segsUsable > 0 ? jammed / segsUsable : 0;
+    const looksJammed = tracker.learned && fraction >= this.b.minFraction;
+    tracker.update(est.segmentFloorLin, est.globalFloorLin, fr.timeS, looksJammed || this.barrageActive);
+    this.features.floorRiseDb = tracker.learned ? tracker.globalRiseDb : 0;
+
+    this.detections.length = 0;
+    this.detectBarrage(fr, fraction, looksJammed);
+    this.detectSweep(fr);
+    if (tracker.learned) this.detectPulse(fr);
+    this.detectCw(fr);
+    return this.detections;
+  }
+
+  private buildUsable(flags: Uint8Array | undefined): void {
+    const n = this.fftSize;
+    const edge = Math.floor(this.edgeFraction * n);
+    const ex = this.excludeMask;
+    for (let i = 0; i < n; i++) {
+      this.usable[i] = i >= edge && i < n - edge && !(ex && ex[i]) && !(flags && flags[i]) ? 1 : 0;
+    }
+    for (let s = 0; s < this.segments; s++) {
+      const a = this.segStart[s] as number;
+      const b = this.segStart[s + 1] as number;
+      let u = 0;
+      for (let i = a; i < b; i++) u += this.usable[i] as number;
+      this.segUsable[s] = u >= 0.5 * (b - a) ? 1 : 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- barrage
+  private detectBarrage(fr: JammingFrame, fraction: number, looksJammed: boolean): void {
+    const tracker = this.trackerRef as NoiseFloorTracker;
+    const riseThr = 10 ** (this.b.riseDb / 10);
+    let ok = looksJammed;
+    let first = -1;
+    let last = -1;
+    let riseSum = 0;
+    let riseN = 0;
+    let relFlat = 0;
+    if (ok) {
+      // Flatness of the jammed segments' bins (a barrage is noise: as flat as the noise floor itself).
+      let sumLin = 0;
+      let sumLn = 0;
+      let cnt = 0;
+      for (let s = 0; s < this.segments; s++) {
+        const base = tracker.baselineLin[s] as number;
+        const v = fr.floor.segmentFloorLin[s] as number;
+        if (!this.segUsable[s] || !(base > 0) || !(v >= base * riseThr)) continue;
+        if (first < 0) first = s;
+        last = s;
+        riseSum += 10 * Math.log10(v / base);
+        riseN++;
+        for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
+          if (!this.usable[i]) continue;
+          const x = fr.psdLin[i] as number;
+          sumLin += x;
+          sumLn += Math.log(x > 1e-30 ? x : 1e-30);
+          cnt++;
+        }
+      }
+      const flat = cnt > 0 && sumLin > 0 ? Math.exp(sumLn / cnt) / (sumLin / cnt) : 0;
+      relFlat = flat / noiseFlatness(Math.max(fr.spectrum.effectiveFrames, 0.5));
+      ok = relFlat >= this.b.minRelFlatness;
+    }
+    if (!ok) {
+      this.barrageSinceS = NaN;
+      this.barrageActive = false;
+      return;
+    }
+    if (this.barrageSinceS !== this.barrageSinceS) this.barrageSinceS = fr.timeS;
+    const dur = fr.timeS - this.barrageSinceS;
+    if (dur < this.b.persistS) return;
+    this.barrageActive = true;
+    const d = this.barrageDet;
+    const sp = fr.spectrum;
+    d.startHz = sp.startHz + (this.segStart[first] as number) * sp.binHz;
+    d.stopHz = sp.startHz + ((this.segStart[last + 1] as number) - 1) * sp.binHz;
+    const rise = riseN > 0 ? riseSum / riseN : 0;
+    d.score = Math.min(1, (rise / 10) * 0.5 + fraction * 0.5);
+    d.detail.riseDb = rise;
+    d.detail.fraction = fraction;
+    d.detail.flatness = relFlat;
+    d.detail.durationS = dur;
+    this.detections.push(d);
+  }
+
+  // ---------------------------------------------------------------- sweep
+  private collectLineCandidates(fr: JammingFrame, minSnrDb: number, maxWidthBins: number): void {
+    // Strongest narrow lines of this spectrum (by peak SNR), at most MAX_CANDIDATES.
+    this.candCount = 0;
+    const list = fr.emissions;
+    for (let e = 0; e < fr.emissionCount; e++) {
+      const em = list[e] as Emission;
+      if (em.snrDb < minSnrDb || em.endBin - em.startBin + 1 > maxWidthBins) continue;
+      if (this.candCount < MAX_CANDIDATES) this.candHz[this.candCount++] = em.peakHz;
+    }
+  }
+
+  private detectSweep(fr: JammingFrame): void {
+    const sw = this.sw;
+    const binHz = fr.spectrum.binHz;
+    const t = fr.timeS;
+    const hp = sw.historyPoints;
+    this.collectLineCandidates(fr, sw.minSnrDb, sw.maxLineWidthBins);
+    this.candUsed.fill(0);
+    this.trAssigned.fill(0);
+    const maxStepHz = (this.fftSize / 8) * binHz;
+    // 1) Tracks with a rate: nearest candidate to the prediction; saw-tooth wrap back to the start of the span.
+    for (let k = 0; k < MAX_SWEEP_TRACKS; k++) {
+      const cnt = this.trCount[k] as number;
+      if (cnt === 0) continue;
+      const lastIdx = k * hp + (((this.trHead[k] as number) - 1 + hp) % hp);
+      const lt = this.trT[lastIdx] as number;
+      const lf = this.trF[lastIdx] as number;
+      const rate = cnt >= 2 ? (this.trRate[k] as number) : 0;
+      const pred = lf + rate * (t - lt);
+      const gate = cnt >= 2 ? Math.max(3 * binHz, 0.5 * Math.abs(rate * (t - lt))) : maxStepHz;
+      let best = -1;
+      let bestD = gate;
+      for (let c = 0; c < this.candCount; c++) {
+        if (this.candUsed[c]) continue;
+        const d = Math.abs((this.candHz[c] as number) - pred);
+        if (d <= bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+      let wrap = 0;
+      if (best < 0 && cnt >= 4 && Math.abs(rate) > 0) {
+        // Wrap: a candidate near where this track's span starts.
+        const [lo, hi] = this.trackSpan(k);
+        const start = rate > 0 ? lo : hi;
+        const g = Math.max(4 * binHz, 0.15 * (hi - lo));
+        let bd = g;
+        for (let c = 0; c < this.candCount; c++) {
+          if (this.candUsed[c]) continue;
+          const d = Math.abs((this.candHz[c] as number) - start);
+          if (d <= bd) {
+            bd = d;
+            best = c;
+          }
+        }
+        if (best >= 0) wrap = 1;
+      }
+      if (best >= 0) {
+        this.candUsed[best] = 1;
+        this.trAssigned[k] = 1;
+        this.pushPoint(k, t, this.candHz[best] as number, wrap);
+      }
+    }
+    // 2) Unassigned tracks age; 3) unassigned candidates start tracks (reusing the stalest slot).
+    for (let k = 0; k < MAX_SWEEP_TRACKS; k++) {
+      if (this.trCount[k] === 0 || this.trAssigned[k]) continue;
+      this.trMiss[k] = (this.trMiss[k] as number) + 1;
+      if ((this.trMiss[k] as number) > 3) this.trCount[k] = 0;
+    }
+    for (let c = 0; c < this.candCount; c++) {
+      if (this.candUsed[c]) continue;
+      let slot = -1;
+      let worst = -1;
+      for (let k = 0; k < MAX_SWEEP_TRACKS; k++) {
+        if (this.trCount[k] === 0) {
+          slot = k;
+          break;
+        }
+        const score = (this.trMiss[k] as number) * 1000 - (this.trCount[k] as number);
+        if (!this.trAssigned[k] && score > worst) {
+          worst = score;
+          slot = k;
+        }
+      }
+      if (slot < 0) break;
+      this.trCount[slot] = 0;
+      this.trHead[slot] = 0;
+      this.trRate[slot] = 0;
+      this.trAssigned[slot] = 1;
+      this.pushPoint(slot, t, this.candHz[c] as number, 0);
+    }
+    // Evaluate tracks.
+    let reports = 0;
+    for (let k = 0; k < MAX_SWEEP_TRACKS && reports < MAX_REPORTS; k++) {
+      if ((this.trCount[k] as number) < sw.minPoints || (this.trMiss[k] as number) > 1) continue;
+      const d = this.sweepDets[reports] as JammerDetection;
+      if (this.evaluateSweep(k, binHz, fr.spectrum.startHz, d)) {
+        this.detections.push(d);
+        reports++;
+      }
+    }
+  }
+
+  private pushPoint(k: number, t: number, f: number, wrap: number): void {
+    const hp = this.sw.historyPoints;
+    const h = this.trHead[k] as number;
+    this.trT[k * hp + h] = t;
+    this.trF[k * hp + h] = f;
+    this.trWrap[k * hp + h] = wrap;
+    this.trHead[k] = (h + 1) % hp;
+    this.trCount[k] = Math.min(hp, (this.trCount[k] as number) + 1);
+    this.trMiss[k] = 0;
+    // Median step rate over the points (wrap steps excluded).
+    const cnt = this.trCount[k] as number;
+    let m = 0;
+    for (let j = 1; j < cnt; j++) {
+      const i1 = k * hp + ((h - cnt + 1 + j + hp * 2) % hp);
+      const i0 = k * hp + ((h - cnt + j + hp * 2) % hp);
+      const dt = (this.trT[i1] as number) - (this.trT[i0] as number);
+      if (this.trWrap[i1] || !(dt > 0)) continue;
+      this.stepScratch[m++] = ((this.trF[i1] as number) - (this.trF[i0] as number)) / dt;
+    }
+    this.trRate[k] = m > 0 ? quickselect(this.stepScratch, m, m >> 1) : 0;
+  }
+
+  private trackSpan(k: number): [number, number] {
+    const hp = this.sw.historyPoints;
+    const cnt = this.trCount[k] as number;
+    const h = this.trHead[k] as number;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < cnt; j++) {
+      const f = this.trF[k * hp + ((h - 1 - j + hp * 2) % hp)] as number;
+      if (f < lo) lo = f;
+      if (f > hi) hi = f;
+    }
+    return [lo, hi];
+  }
+
+  private evaluateSweep(k: number, binHz: number, _startHz: number, out: JammerDetection): boolean {
+    const sw = this.sw;
+    const hp = sw.historyPoints;
+    const cnt = this.trCount[k] as number;
+    const h = this.trHead[k] as number;
+    const rate = this.trRate[k] as number;
+    const dtFrame = this.frameDtS > 0 ? this.frameDtS : 1;
+    if (Math.abs(rate) * dtFrame < sw.minBinsPerFrame * binHz) return false;
+    let steps = 0;
+    let consistent = 0;
+    let wraps = 0;
+    let firstWrapT = NaN;
+    let lastWrapT = NaN;
+    // Least squares over unwrapped positions: a wrap step is replaced by rate·dt.
+    let sT = 0;
+    let sF = 0;
+    let sTT = 0;
+    let sTF = 0;
+    let uf = 0;
+    let t0 = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < cnt; j++) {
+      const idx = k * hp + ((h - cnt + j + hp * 2) % hp);
+      const t = this.trT[idx] as number;
+      const f = this.trF[idx] as number;
+      if (f < lo) lo = f;
+      if (f > hi) hi = f;
+      if (j === 0) {
+        t0 = t;
+        uf = f;
+      } else {
+        const pidx = k * hp + ((h - cnt + j - 1 + hp * 2) % hp);
+        const dt = t - (this.trT[pidx] as number);
+        const df = f - (this.trF[pidx] as number);
+        steps++;
+        if (this.trWrap[idx]) {
+          wraps++;
+          if (firstWrapT !== firstWrapT) firstWrapT = t;
+          lastWrapT = t;
+          uf += rate * dt;
+        } else {
+          uf += df;
+          if (dt > 0 && Math.abs(df / dt - rate) <= sw.rateTolerance * Math.abs(rate)) consistent++;
+        }
+      }
+      const x = t - t0;
+      sT += x;
+      sF += uf;
+      sTT += x * x;
+      sTF += x * uf;
+    }
+    if (steps === 0 || wraps > 0.25 * steps) return false;
+    if (consistent < sw.minConsistent * (steps - wraps)) return false;
+    const den = cnt * sTT - sT * sT;
+    if (!(den > 0)) return false;
+    const slope = (cnt * sTF - sT * sF) / den;
+    const icpt = (sF - slope * sT) / cnt;
+    let res = 0;
+    uf = 0;
+    for (let j = 0; j < cnt; j++) {
+      const idx = k * hp + ((h - cnt + j + hp * 2) % hp);
+      const t = this.trT[idx] as number;
+      if (j === 0) uf = this.trF[idx] as number;
+      else {
+        const pidx = k * hp + ((h - cnt + j - 1 + hp * 2) % hp);
+        uf += this.trWrap[idx]
+          ? rate * (t - (this.trT[pidx] as number))
+          : (this.trF[idx] as number) - (this.trF[pidx] as number);
+      }
+      const e = uf - (icpt + slope * (t - t0));
+      res += e * e;
+    }
+    const rms = Math.sqrt(res / cnt);
+    if (rms > Math.max(3 * binHz, 2 * Math.abs(rate) * dtFrame)) return false;
+    out.startHz = lo - binHz;
+    out.stopHz = hi + binHz;
+    out.score = Math.min(1, consistent / Math.max(1, steps - wraps));
+    out.detail.rateHzPerS = slope;
+    out.detail.spanHz = hi - lo;
+    out.detail.periodS = wraps >= 2 ? (lastWrapT - firstWrapT) / (wraps - 1) : 0;
+    out.detail.points = cnt;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- pulse
+  private detectPulse(fr: JammingFrame): void {
+    const tracker = this.trackerRef as NoiseFloorTracker;
+    const pu = this.pu;
+    const onMean = 10 ** (pu.onMeanDb / 10);
+    const onPeak = 10 ** (pu.onPeakDb / 10);
+    const t = fr.timeS;
+    const dtFrame = this.frameDtS > 0 ? this.frameDtS : 0;
+    const psd = fr.psdLin;
+    for (let s = 0; s < this.segments; s++) {
+      this.segFiring[s] = 0;
+      const base = tracker.baselineLin[s] as number;
+      if (!this.segUsable[s] || !(base > 0)) continue;
+      let sum = 0;
+      let cnt = 0;
+      let peak = 0;
+      for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
+        if (!this.usable[i]) continue;
+        const v = psd[i] as number;
+        sum += v;
+        cnt++;
+        if (v > peak) peak = v;
+      }
+      if (cnt === 0) continue;
+      const on = sum / cnt >= base * onMean || peak >= base * onPeak ? 1 : 0;
+      const was = this.segOn[s] as number;
+      this.segOn[s] = on;
+      const ec = this.segEdgeCount[s] as number;
+      const ring = s * PULSE_EDGES;
+      if (on && !was) {
+        const slot = ec % PULSE_EDGES;
+        this.segRiseT[ring + slot] = t;
+        this.segOnDur[ring + slot] = NaN;
+        this.segEdgeCount[s] = ec + 1;
+        this.segLastRise[s] = t;
+      } else if (!on && was && ec > 0) {
+        const slot = (ec - 1) % PULSE_EDGES;
+        this.segOnDur[ring + slot] = t - (this.segRiseT[ring + slot] as number);
+      }
+      this.evaluatePulse(s, t, dtFrame);
+    }
+    // Merge adjacent firing segments with the same period.
+    let reports = 0;
+    let s = 0;
+    while (s < this.segments && reports < MAX_REPORTS) {
+      if (!this.segFiring[s]) {
+        s++;
+        continue;
+      }
+      const p = this.segPeriod[s] as number;
+      let e = s;
+      let dutySum = this.segDuty[s] as number;
+      let n = 1;
+      while (
+        e + 1 < this.segments &&
+        this.segFiring[e + 1] &&
+        Math.abs((this.segPeriod[e + 1] as number) - p) <= 0.1 * p
+      ) {
+        e++;
+        dutySum += this.segDuty[e] as number;
+        n++;
+      }
+      const d = this.pulseDets[reports++] as JammerDetection;
+      const sp = fr.spectrum;
+      d.startHz = sp.startHz + (this.segStart[s] as number) * sp.binHz;
+      d.stopHz = sp.startHz + ((this.segStart[e + 1] as number) - 1) * sp.binHz;
+      d.detail.periodS = p;
+      d.detail.dutyCycle = dutySum / n;
+      d.detail.cycles = Math.min(PULSE_EDGES, this.segEdgeCount[s] as number) - 1;
+      d.detail.segments = n;
+      d.score = Math.min(1, 0.5 + 0.05 * (d.detail.cycles as number));
+      this.detections.push(d);
+      s = e + 1;
+    }
+  }
+
+  private evaluatePulse(s: number, t: number, dtFrame: number): void {
+    const pu = this.pu;
+    const ec = this.segEdgeCount[s] as number;
+    const have = Math.min(ec, PULSE_EDGES);
+    if (have < pu.minCycles + 1) return;
+    const ring = s * PULSE_EDGES;
+    // Intervals between consecutive rising edges, oldest first.
+    let m = 0;
+    for (let j = ec - have + 1; j < ec; j++) {
+      const a = this.segRiseT[ring + ((j - 1) % PULSE_EDGES)] as number;
+      const b = this.segRiseT[ring + (j % PULSE_EDGES)] as number;
+      this.intervalScratch[m++] = b - a;
+    }
+    // Use only the latest minCycles..(have-1) intervals that are consistent: walk back from the newest.
+    const copy = this.intervalScratch;
+    const newest = copy[m - 1] as number;
+    let k = 0;
+    let sumP = 0;
+    for (let j = m - 1; j >= 0; j--) {
+      const iv = copy[j] as number;
+      if (Math.abs(iv - newest) > pu.periodTolerance * newest + 1.01 * dtFrame) break;
+      sumP += iv;
+      k++;
+    }
+    if (k < pu.minCycles) return;
+    const period = sumP / k;
+    // Every interval of the run within tolerance of the mean period (a stable clock, not PTT).
+    for (let j = m - k; j < m; j++) {
+      if (Math.abs((copy[j] as number) - period) > pu.periodTolerance * period + 1.01 * dtFrame) return;
+    }
+    // Period must be resolvable (≥ 3 spectra) and the pattern current.
+    if (dtFrame > 0 && period < 3 * dtFrame) return;
+    if (t - (this.segLastRise[s] as number) > 2 * period) return;
+    for (const lp of pu.licensedPeriodsS) if (Math.abs(period - lp) <= 0.05 * lp) return;
+    let dutySum = 0;
+    let dutyN = 0;
+    for (let j = ec - k; j < ec; j++) {
+      const dur = this.segOnDur[ring + (j % PULSE_EDGES)] as number;
+      if (dur === dur) {
+        dutySum += dur / period;
+        dutyN++;
+      }
+    }
+    if (dutyN === 0) return;
+    const duty = dutySum / dutyN;
+    if (duty >= 0.95) return;
+    this.segFiring[s] = 1;
+    this.segPeriod[s] = period;
+    this.segDuty[s] = duty;
+  }
+
+  // ---------------------------------------------------------------- cw
+  private detectCw(fr: JammingFrame): void {
+    const c = this.cw;
+    const sp = fr.spectrum;
+    const binHz = sp.binHz;
+    const psd = fr.psdLin;
+    const floor = fr.floor.floorLin;
+    this.cwSeen.fill(0);
+    for (let e = 0; e < fr.emissionCount; e++) {
+      const em = fr.emissions[e] as Emission;
+      if (em.snrDb < c.minSnrDb) continue;
+      const kp = Math.round((em.peakHz - sp.startHz) / binHz);
+      if (kp < 1 || kp >= this.fftSize - 1 || !this.usable[kp]) continue;
+      if (c.channels && !inChannels(em.peakHz, c.channels)) continue;
+      const width = widthAt(psd, kp, 10 ** (-10 / 10));
+      const narrow = width <= c.maxWidthBins && !this.hasSidebands(psd, floor, kp, binHz);
+      const levelDb = 10 * Math.log10(psd[kp] as number);
+      const pos = (em.peakHz - sp.startHz) / binHz;
+      // Find its line.
+      let line = -1;
+      for (let l = 0; l < MAX_CW_LINES; l++) {
+        if (this.cwActive[l] && Math.abs((this.cwBin[l] as number) - pos) <= 1) {
+          line = l;
+          break;
+        }
+      }
+      if (!narrow) {
+        if (line >= 0) this.cwActive[line] = 0;
+        continue;
+      }
+      if (line < 0) {
+        for (let l = 0; l < MAX_CW_LINES; l++) {
+          if (!this.cwActive[l]) {
+            line = l;
+            break;
+          }
+        }
+        if (line < 0) continue;
+        this.startLine(line, pos, levelDb, fr.timeS);
+        continue;
+      }
+      // Steady? (frequency within half a bin of the line, level within 1.5 dB of its mean)
+      const mean = this.cwLevelMean[line] as number;
+      if (Math.abs(pos - (this.cwBin[line] as number)) > 0.5 || Math.abs(levelDb - mean) > 1.5) {
+        this.startLine(line, pos, levelDb, fr.timeS);
+        continue;
+      }
+      const n = (this.cwFrames[line] as number) + 1;
+      this.cwFrames[line] = n;
+      const d = levelDb - mean;
+      const newMean = mean + d / n;
+      this.cwLevelMean[line] = newMean;
+      this.cwLevelM2[line] = (this.cwLevelM2[line] as number) + d * (levelDb - newMean);
+      this.cwBin[line] = (this.cwBin[line] as number) + (pos - (this.cwBin[line] as number)) / n;
+      this.cwSeen[line] = 1;
+      this.cwMiss[line] = 0;
+    }
+    let reports = 0;
+    for (let l = 0; l < MAX_CW_LINES; l++) {
+      if (!this.cwActive[l]) continue;
+      if (!this.cwSeen[l]) {
+        this.cwMiss[l] = (this.cwMiss[l] as number) + 1;
+        if ((this.cwMiss[l] as number) > 1) this.cwActive[l] = 0;
+        continue;
+      }
+      const n = this.cwFrames[l] as number;
+      const dur = fr.timeS - (this.cwStartS[l] as number);
+      const std = n > 1 ? Math.sqrt((this.cwLevelM2[l] as number) / (n - 1)) : Infinity;
+      if (n < c.minFrames || dur < c.minDurationS || std > c.maxLevelStdDb) continue;
+      const kp = Math.round(this.cwBin[l] as number);
+      const d = this.cwDets[reports++] as JammerDetection;
+      const f = sp.startHz + (this.cwBin[l] as number) * binHz;
+      d.startHz = f - binHz;
+      d.stopHz = f + binHz;
+      d.score = Math.min(1, 0.5 + dur / (4 * c.minDurationS));
+      d.detail.levelDbfs = this.cwLevelMean[l] as number;
+      d.detail.snrDb = (this.cwLevelMean[l] as number) - 10 * Math.log10(floor[kp] as number);
+      d.detail.durationS = dur;
+      d.detail.levelStdDb = std;
+      d.detail.widthBins = widthAt(psd, kp, 0.1);
+      this.detections.push(d);
+    }
+  }
+
+  private startLine(l: number, pos: number, levelDb: number, t: number): void {
+    this.cwActive[l] = 1;
+    this.cwSeen[l] = 1;
+    this.cwBin[l] = pos;
+    this.cwStartS[l] = t;
+    this.cwFrames[l] = 1;
+    this.cwLevelMean[l] = levelDb;
+    this.cwLevelM2[l] = 0;
+    this.cwMiss[l] = 0;
+  }
+
+  /** Symmetric lines around bin kp (within sidebandSearchHz), both ≥ sidebandSnrDb over the floor: modulation. */
+  private hasSidebands(psd: Float32Array | Float64Array, floor: Float32Array, kp: number, binHz: number): boolean {
+    const c = this.cw;
+    const maxOff = Math.min(Math.floor(c.sidebandSearchHz / binHz), kp - 1, this.fftSize - 2 - kp);
+    const thr = 10 ** (c.sidebandSnrDb / 10);
+    for (let d = 3; d <= maxOff; d++) {
+      const lo = kp - d;
+      const hi = kp + d;
+      const vl = psd[lo] as number;
+      const vh = psd[hi] as number;
+      if (vl < thr * (floor[lo] as number) || vh < thr * (floor[hi] as number)) continue;
+      // Both must be local maxima (lines, not the skirt of something wide).
+      if (
+        vl >= (psd[lo - 1] as number) &&
+        vl >= (psd[lo + 1] as number) &&
+        vh >= (psd[hi - 1] as number) &&
+        vh >= (psd[hi + 1] as number)
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** Width in bins (interpolated) of the region around peak bin kp above `rel` × peak. */
+function widthAt(psd: Float32Array | Float64Array, kp: number, rel: number): number {
+  const peak = psd[kp] as number;
+  const level = peak * rel;
+  const n = psd.length;
+  let left = kp;
+  while (left > 0 && (psd[left - 1] as number) >= level) left--;
+  let right = kp;
+  while (right < n - 1 && (psd[right + 1] as number) >= level) right++;
+  const lf = left > 0 ? crossing(psd[left] as number, psd[left - 1] as number, level) : 0.5;
+  const rf = right < n - 1 ? crossing(psd[right] as number, psd[right + 1] as number, level) : 0.5;
+  return right - left + lf + rf;
+}
+
+/** Fraction of a bin from the inside bin towards the outside bin where `level` is crossed (in dB). */
+function crossing(inside: number, outside: number, level: number): number {
+  const a = Math.log(inside);
+  const b = Math.log(outside > 0 ? outside : 1e-30);
+  const l = Math.log(level);
+  return a > b ? (a - l) / (a - b) : 0.5;
+}
+
+function inChannels(hz: number, channels: ReadonlyArray<{ startHz: number; stopHz: number }>): boolean {
+  for (const ch of channels) if (hz >= ch.startHz && hz <= ch.stopHz) return true;
+  return false;
+}
