@@ -204,6 +204,39 @@ static void last_stage_accumulate(void) {
   }
 }
 
+/* The last two radix-4 stages (lengths 16 and 4) in registers, fused with |X|^2 and the accumulation: per block of
+ * 16, the length-16 butterfly works on whole vectors (its quarter is 4), its 4 outputs are the 4 length-4 blocks,
+ * which the transpose lines up for the final butterfly. Saves one pass over re/im per frame. */
+static void last_two_stages_accumulate(const float *t) {
+  const v128_t w1r = LD(t), w1i = LD(t + 4), w2r = LD(t + 8), w2i = LD(t + 12), w3r = LD(t + 16), w3i = LD(t + 20);
+  for (int g = 0; g < n_; g += 16) {
+    v128_t b0r = LD(re_ + g), b1r = LD(re_ + g + 4), b2r = LD(re_ + g + 8), b3r = LD(re_ + g + 12);
+    v128_t b0i = LD(im_ + g), b1i = LD(im_ + g + 4), b2i = LD(im_ + g + 8), b3i = LD(im_ + g + 12);
+    v128_t s0r = ADD(b0r, b2r), s0i = ADD(b0i, b2i), s1r = SUB(b0r, b2r), s1i = SUB(b0i, b2i);
+    v128_t s2r = ADD(b1r, b3r), s2i = ADD(b1i, b3i), s3r = SUB(b1r, b3r), s3i = SUB(b1i, b3i);
+    v128_t c0r = ADD(s0r, s2r), c0i = ADD(s0i, s2i);
+    v128_t y1r = ADD(s1r, s3i), y1i = SUB(s1i, s3r);
+    v128_t y2r = SUB(s0r, s2r), y2i = SUB(s0i, s2i);
+    v128_t y3r = SUB(s1r, s3i), y3i = ADD(s1i, s3r);
+    v128_t c1r = SUB(MUL(y1r, w1r), MUL(y1i, w1i)), c1i = ADD(MUL(y1r, w1i), MUL(y1i, w1r));
+    v128_t c2r = SUB(MUL(y2r, w2r), MUL(y2i, w2i)), c2i = ADD(MUL(y2r, w2i), MUL(y2i, w2r));
+    v128_t c3r = SUB(MUL(y3r, w3r), MUL(y3i, w3i)), c3i = ADD(MUL(y3r, w3i), MUL(y3i, w3r));
+    v128_t a0r, a1r, a2r, a3r, a0i, a1i, a2i, a3i;
+    TRANSPOSE4(c0r, c1r, c2r, c3r, a0r, a1r, a2r, a3r);
+    TRANSPOSE4(c0i, c1i, c2i, c3i, a0i, a1i, a2i, a3i);
+    v128_t t0r = ADD(a0r, a2r), t0i = ADD(a0i, a2i), t1r = SUB(a0r, a2r), t1i = SUB(a0i, a2i);
+    v128_t t2r = ADD(a1r, a3r), t2i = ADD(a1i, a3i), t3r = SUB(a1r, a3r), t3i = SUB(a1i, a3i);
+    v128_t z0r = ADD(t0r, t2r), z0i = ADD(t0i, t2i);
+    v128_t z1r = ADD(t1r, t3i), z1i = SUB(t1i, t3r);
+    v128_t z2r = SUB(t0r, t2r), z2i = SUB(t0i, t2i);
+    v128_t z3r = SUB(t1r, t3i), z3i = ADD(t1i, t3r);
+    acc4(acc_ + g, ADD(MUL(z0r, z0r), MUL(z0i, z0i)));
+    acc4(acc_ + g + 4, ADD(MUL(z1r, z1r), MUL(z1i, z1i)));
+    acc4(acc_ + g + 8, ADD(MUL(z2r, z2r), MUL(z2i, z2i)));
+    acc4(acc_ + g + 12, ADD(MUL(z3r, z3r), MUL(z3i, z3i)));
+  }
+}
+
 /* 4 cu8 samples (8 bytes) -> windowed float re/im: shuffles place each byte in the low byte of a 32-bit lane. */
 static inline void cu8x4(const unsigned char *p, const float *w, v128_t *r, v128_t *i) {
   const v128_t zero = wasm_i32x4_splat(0);
@@ -273,14 +306,19 @@ static void fft_accumulate_cu8(const unsigned char *src) {
     radix4_first_cu8(src, tw_ + stage_tw_[0]);
     s = 1;
   }
-  for (; s < nstages_; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
-  last_stage_accumulate();
+  if (nstages_ == 1 && s == 1) {
+    /* N = 16 (even): the first stage was the length-16 one; only the length-4 stage is left. */
+    last_stage_accumulate();
+    return;
+  }
+  for (; s < nstages_ - 1; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
+  last_two_stages_accumulate(tw_ + stage_tw_[nstages_ - 1]);
 }
 
 static void fft_accumulate(void) {
   if (odd_) radix2_first();
-  for (int s = 0; s < nstages_; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
-  last_stage_accumulate();
+  for (int s = 0; s < nstages_ - 1; s++) radix4_stage(stage_len_[s], tw_ + stage_tw_[s]);
+  last_two_stages_accumulate(tw_ + stage_tw_[nstages_ - 1]);
 }
 
 /* `frames` cu8 frames from in_ + offset, starts hop_bytes apart. */
