@@ -76,8 +76,8 @@ export class DeviceGoneError extends DriverError {
 
 /**
  * True when an error from WebUSB / node-usb / libusb means the device is gone. Browsers reject with a
- * DOMException `NotFoundError` ("The device was disconnected"); node-usb with LIBUSB_ERROR_NO_DEVICE (-4),
- * ENODEV or "No such device".
+ * DOMException `NotFoundError` ("The device was disconnected"); node-usb with "<op> error: device
+ * disconnected", LIBUSB_ERROR_NO_DEVICE (-4), ENODEV or "No such device".
  */
 export function isDeviceGoneError(e: unknown): boolean {
   if (e instanceof DeviceGoneError) return true;
@@ -86,5 +86,5 @@ export function isDeviceGoneError(e: unknown): boolean {
   if (err.name === 'NotFoundError') return true;
   if (err.code === 'BW_ERR_USB_DISCONNECTED' || err.code === 'ENODEV' || err.errno === -4) return true;
   const msg = typeof err.message === 'string' ? err.message : '';
-  return /LIBUSB_ERROR_NO_DEVICE|no such device|device (was |has been )?disconnected|device gone|ENODEV/i.test(msg);
+  return /LIBUSB_ERROR_NO_DEVICE|no such device|disconnected|device gone|ENODEV/i.test(msg);
 }
