@@ -23,6 +23,8 @@ static float re_[MAXN] __attribute__((aligned(16)));
 static float im_[MAXN] __attribute__((aligned(16)));
 static double acc_[MAXN] __attribute__((aligned(16)));
 static int perm_[MAXN] __attribute__((aligned(16)));
+/* The caller's accumulator in natural order, staged here so the scramble/unscramble runs in WASM. */
+static double accn_[MAXN] __attribute__((aligned(16)));
 static float win_[MAXN] __attribute__((aligned(16)));
 static float wsc_[MAXN] __attribute__((aligned(16)));
 /* trig_[k] = cos(2 pi k / N), trig_[MAXN + k] = sin(2 pi k / N), k < N; written by the loader. */
@@ -45,6 +47,17 @@ EXPORT("bw_re_ptr") float *bw_re_ptr(void) { return re_; }
 EXPORT("bw_im_ptr") float *bw_im_ptr(void) { return im_; }
 EXPORT("bw_acc_ptr") double *bw_acc_ptr(void) { return acc_; }
 EXPORT("bw_perm_ptr") int *bw_perm_ptr(void) { return perm_; }
+EXPORT("bw_accn_ptr") double *bw_accn_ptr(void) { return accn_; }
+
+/* accn_ (natural order) -> acc_ (scrambled order), before a batch. */
+EXPORT("bw_acc_load") void bw_acc_load(void) {
+  for (int s = 0; s < n_; s++) acc_[s] = accn_[perm_[s]];
+}
+
+/* acc_ -> accn_, after a batch. */
+EXPORT("bw_acc_store") void bw_acc_store(void) {
+  for (int s = 0; s < n_; s++) accn_[perm_[s]] = acc_[s];
+}
 EXPORT("bw_max_n") int bw_max_n(void) { return MAXN; }
 
 /* W_N^k = cos(2 pi k/N) - i sin(2 pi k/N) */

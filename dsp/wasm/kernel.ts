@@ -17,6 +17,9 @@ interface Exports {
   bw_im_ptr(): number;
   bw_acc_ptr(): number;
   bw_perm_ptr(): number;
+  bw_accn_ptr(): number;
+  bw_acc_load(): void;
+  bw_acc_store(): void;
   bw_max_n(): number;
   bw_setup(n: number): number;
   bw_run_cu8(offset: number, frames: number, hopBytes: number): void;
@@ -53,8 +56,8 @@ export class WasmSimdKernel implements FrameKernel {
   private readonly inBuf: Uint8Array;
   private readonly re: Float32Array;
   private readonly im: Float32Array;
-  private readonly acc: Float64Array;
-  private readonly perm: Int32Array;
+  /** Staging copy of the caller's accumulator (natural order) in WASM memory. */
+  private readonly accn: Float64Array;
 
   /** Compiles (once per process) and instantiates the module asynchronously. */
   static async create(fftSize: number, window: WindowInfo): Promise<WasmSimdKernel> {
@@ -96,8 +99,7 @@ export class WasmSimdKernel implements FrameKernel {
     this.inBuf = new Uint8Array(buf, ex.bw_in_ptr(), ex.bw_in_capacity());
     this.re = new Float32Array(buf, ex.bw_re_ptr(), n);
     this.im = new Float32Array(buf, ex.bw_im_ptr(), n);
-    this.acc = new Float64Array(buf, ex.bw_acc_ptr(), n);
-    this.perm = new Int32Array(buf, ex.bw_perm_ptr(), n);
+    this.accn = new Float64Array(buf, ex.bw_accn_ptr(), n);
   }
 
   private exports(): Exports {
@@ -159,16 +161,15 @@ export class WasmSimdKernel implements FrameKernel {
     this.ex = undefined;
   }
 
-  // The caller's accumulator is copied in and out so that results do not depend on how frames are batched.
+  // The caller's accumulator is copied in and out (memcpy + a permuting copy inside WASM) so that results do not
+  // depend on how frames are batched.
   private loadAccum(accum: Float64Array): void {
-    const a = this.acc;
-    const p = this.perm;
-    for (let s = 0, n = this.fftSize; s < n; s++) a[s] = accum[p[s] as number] as number;
+    this.accn.set(accum);
+    this.exports().bw_acc_load();
   }
 
   private storeAccum(accum: Float64Array): void {
-    const a = this.acc;
-    const p = this.perm;
-    for (let s = 0, n = this.fftSize; s < n; s++) accum[p[s] as number] = a[s] as number;
+    this.exports().bw_acc_store();
+    accum.set(this.accn);
   }
 }
