@@ -32,3 +32,12 @@ describe('known RTL2832U devices', () => {
     expect(f).toContainEqual({ vendorId: 0x0bda, productId: 0x2838 });
   });
 });
+
+describe('driver error codes', () => {
+  it('every code is documented in docs/firmware-bridge-driver.md', async () => {
+    const { DRIVER_ERROR_CODES } = await import('../../firmware-bridge/errors.ts');
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/firmware-bridge-driver.md', import.meta.url), 'utf8');
+    for (const code of Object.keys(DRIVER_ERROR_CODES)) expect(doc).toContain('`' + code + '`');
+  });
+});
