@@ -6,6 +6,7 @@
 import type { FrameKernel, WindowInfo } from '../types.ts';
 import { assertPow2, DspParamError } from '../spectrum-error.ts';
 import { FRAME_KERNEL_WASM_BASE64 } from './frame-kernel-wasm.ts';
+import { FftJsKernel } from '../fft-kernel.ts';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -172,4 +173,18 @@ export class WasmSimdKernel implements FrameKernel {
     this.exports().bw_acc_store();
     accum.set(this.accn);
   }
+}
+
+/**
+ * The fastest available kernel: 'wasm-simd' when the runtime validates the SIMD module and the size is within its
+ * range (16..16384), else 'fftjs'. Pass `backend` to force one.
+ */
+export async function createFrameKernel(
+  fftSize: number,
+  window: WindowInfo,
+  backend: 'auto' | 'fftjs' | 'wasm-simd' = 'auto',
+): Promise<FrameKernel> {
+  const wasmOk = fftSize <= 16384 && wasmSimdSupported();
+  if (backend === 'wasm-simd' || (backend === 'auto' && wasmOk)) return WasmSimdKernel.create(fftSize, window);
+  return new FftJsKernel(fftSize, window);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FftJsKernel } from '../../dsp/fft-kernel.ts';
-import { frameKernelWasmBytes, WasmSimdKernel, wasmSimdSupported } from '../../dsp/wasm/kernel.ts';
+import { createFrameKernel, frameKernelWasmBytes, WasmSimdKernel, wasmSimdSupported } from '../../dsp/wasm/kernel.ts';
 import { makeWindow } from '../../dsp/window.ts';
 import { CU8_LUT } from '../../dsp/db.ts';
 import type { FrameKernel, WindowKind } from '../../dsp/types.ts';
@@ -201,5 +201,11 @@ describe('WasmSimdKernel', () => {
     expect(() => k.accumulateCu8(new Uint8Array(100), 0, new Float64Array(64))).toThrow(/overrun/);
     k.dispose();
     expect(() => k.accumulateCu8(new Uint8Array(128), 0, new Float64Array(64))).toThrow(/dispose/);
+  });
+
+  it('createFrameKernel picks wasm-simd when available, fftjs for sizes beyond the WASM range or on request', async () => {
+    expect((await createFrameKernel(1024, makeWindow('hann', 1024))).backend).toBe('wasm-simd');
+    expect((await createFrameKernel(1024, makeWindow('hann', 1024), 'fftjs')).backend).toBe('fftjs');
+    expect((await createFrameKernel(32768, makeWindow('hann', 32768))).backend).toBe('fftjs');
   });
 });
