@@ -1,0 +1,144 @@
+/**
+ * End to end in Debian's headless Chromium: the console against the server on a loopback port with the fake
+ * monitor. One browser launch for the file.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
+import { startTestConsole, type TestConsole } from '../helpers/console-server.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+let tc: TestConsole;
+let b: BrowserSession;
+
+beforeAll(async () => {
+  // The server serves web/dist: build it (esbuild, well under a second).
+  execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-web.mjs')], {
+    stdio: 'pipe',
+  });
+  tc = await startTestConsole({}, { lineRateHz: 20 });
+  await tc.server.listen();
+  tc.monitor.start();
+  b = await launchBrowser({ width: 1920, height: 1080 });
+}, 60_000);
+
+afterAll(async () => {
+  await b?.close();
+  await tc?.dispose();
+});
+
+const waterfallImage = () =>
+  b.page.evaluate(() => (document.getElementById('waterfall-canvas') as HTMLCanvasElement).toDataURL());
+
+describe('operator console in Chromium', () => {
+  it('logs in, streams the waterfall with the plan, raises and acknowledges an alarm, speaks Vietnamese', async () => {
+    const page = b.page;
+    await page.goto(tc.server.url + '/');
+    // Vietnamese by default.
+    await expect(page.textContent('#login-submit')).resolves.toBe('Đăng nhập');
+    await page.click('.lang-btn[data-lang="en"]');
+    await expect(page.textContent('#login-submit')).resolves.toBe('Log in');
+
+    await page.fill('#login-user', 'operator');
+    await page.fill('#login-pass', 'wrong-password');
+    await page.click('#login-submit');
+    await page.waitForFunction(
+      () => document.getElementById('login-error')?.textContent === 'Wrong user name or password',
+    );
+    await page.fill('#login-pass', 'operator-pass-1');
+    await page.click('#login-submit');
+
+    // Live waterfall: rows arrive and the canvas changes between two reads.
+    await page.waitForSelector('#viewer[data-renderer]');
+    expect(await page.getAttribute('#viewer', 'data-renderer')).toBe('webgl2');
+    await page.waitForFunction(() => Number(document.getElementById('viewer')?.dataset.rows ?? 0) > 5, undefined, {
+      timeout: 10_000,
+    });
+    const img1 = await waterfallImage();
+    await page.waitForTimeout(700);
+    const img2 = await waterfallImage();
+    expect(img2).not.toBe(img1);
+
+    // Plan overlay: every assignment in view is labelled.
+    const labels = await page.$$eval('.plan-label', (els) => els.map((e) => e.textContent));
+    expect(labels).toEqual(expect.arrayContaining(['A-470.100', 'A-470.600', 'A-471.000']));
+
+    // Zoom with the wheel: the server is asked for the narrower window (sharp zoom).
+    const box = await page.locator('#wf-wrap').boundingBox();
+    if (!box) throw new Error('no waterfall box');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 100);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -100);
+    await expect
+      .poll(
+        () =>
+          [...tc.server.ctx.hub.clients].map((c) => c.subscription?.startHz ?? null).find((s) => s !== null) ?? null,
+        { timeout: 5000 },
+      )
+      .not.toBeNull();
+    await page.click('#reset-zoom');
+
+    // The venue switches on an unlicensed emitter → alarm in the panel.
+    const alarm = tc.monitor.switchOnUnlicensed('venue-a', 469.85e6, -45);
+    const item = page.locator(`.alarm[data-alarm-id="${alarm.id}"]`);
+    await item.waitFor({ timeout: 5000 });
+    await expect(item.locator('.kind').textContent()).resolves.toBe('Unlicensed emitter');
+    // An over-power alarm on an assignment turns its band "violated".
+    tc.monitor.raise({
+      sensorId: 'venue-a',
+      kind: 'over-power',
+      severity: 'critical',
+      centerHz: 470.1e6,
+      bandwidthHz: 12.5e3,
+      levelDbfs: -20,
+      assignmentId: 'A-470.100',
+      detail: {},
+    });
+    await page.waitForSelector('.plan-band.band-violated[data-assignment="A-470.100"]', { timeout: 5000 });
+    await page.waitForSelector('.emission-mark.unlicensed', { timeout: 5000 });
+
+    // Acknowledge with a comment.
+    await item.locator('.ack-btn').click();
+    await item.locator('.ack-comment').fill('Tổ kiểm tra đang xác minh nguồn phát');
+    await item.locator('.ack-confirm').click();
+    await item.locator('.ack').waitFor({ timeout: 5000 });
+    expect(tc.monitor.alarms().find((a) => a.id === alarm.id)?.acks).toEqual([
+      expect.objectContaining({ by: 'operator', comment: 'Tổ kiểm tra đang xác minh nguồn phát' }),
+    ]);
+
+    // Switch to Vietnamese: labels become the glossary terms; numbers get a decimal comma.
+    await page.click('.lang-btn[data-lang="vi"]');
+    await expect(page.textContent('#alarms-panel h2')).resolves.toBe('Cảnh báo');
+    await expect(page.textContent('#sensors-panel h2')).resolves.toBe('Trạm thu');
+    await expect(item.locator('.kind').textContent()).resolves.toBe('Phát xạ không phép');
+    await expect(page.textContent('#logout')).resolves.toBe('Đăng xuất');
+    await expect(page.textContent('.trace-toggle.t-live span')).resolves.toBe('Đường phổ');
+    const sensorText = await page.textContent('#sensor-list');
+    expect(sensorText).toContain('Thu cố định');
+    expect(sensorText).toContain('Mất mẫu');
+    expect(sensorText).toContain('470,600 MHz');
+    await expect(item.locator('.facts').textContent()).resolves.toContain('469,850 MHz');
+
+    // Evidence: the waterfall at that moment, from the history API.
+    await item.locator('.evidence').click();
+    await page.waitForSelector('#history-bar:not([hidden])', { timeout: 5000 });
+    expect(await page.textContent('#history-label')).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}/);
+    await page.click('#history-bar button.primary'); // back to live
+    await page.waitForSelector('#history-bar[hidden]', { state: 'attached' });
+    await page.waitForTimeout(2500);
+    await page.mouse.move(box.x + box.width * 0.42, box.y + 60);
+    await page.waitForTimeout(200);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-e2e.png') });
+
+    // The language choice persists across a reload.
+    await page.reload();
+    await page.waitForSelector('#alarms-panel h2');
+    await expect(page.textContent('#alarms-panel h2')).resolves.toBe('Cảnh báo');
+
+    // Only the expected 401 of the initial session probe may show up as a console error.
+    expect(b.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  }, 40_000);
+});
