@@ -8,3 +8,17 @@ export { SynthSpecError, validateSceneSpec, validateEmitterSpec } from './valida
 export { Xoshiro128ss, hash32, hashUnit, mix32, deriveKey, gaussianTable } from './prng.ts';
 export { imageRejectionDb, cu8ToFloat, quantizeCu8, applyIqImbalance } from './impairments.ts';
 export { sampleAtOrAfter } from './gates.ts';
+export {
+  venueScene,
+  venueSceneSpec,
+  venueEvents,
+  venueAssignments,
+  venuePlan,
+  venuePlanCsv,
+  VENUE_CLUSTERS,
+  REFERENCE_TUNER_GAIN_DB,
+  type VenueOptions,
+  type VenueEvent,
+  type VenueEventKind,
+  type VenueAssignment,
+} from './venue.ts';

@@ -20,7 +20,10 @@ export function welch(re: Float32Array, im: Float32Array, n: number): Float64Arr
       inp[2 * i + 1] = im[fr * n + i]! * w[i]!;
     }
     f.transform(out, inp);
-    for (let k = 0; k < n; k++) acc[(k + n / 2) % n] += (out[2 * k]! ** 2 + out[2 * k + 1]! ** 2) / (wp * n * frames);
+    for (let k = 0; k < n; k++) {
+      const j = (k + n / 2) % n;
+      acc[j] = acc[j]! + (out[2 * k]! ** 2 + out[2 * k + 1]! ** 2) / (wp * n * frames);
+    }
   }
   return acc;
 }

@@ -69,10 +69,12 @@ export class AmEmitter extends EnvelopeEmitter {
 /**
  * Voice peaks overshoot the nominal deviation: a loud syllable drives the modulator up to drive × deviationHz.
  * Chosen so the long-term 99 % occupied bandwidth matches the necessary bandwidth of the usual designators
- * (12.5 kHz NFM ≈ 11 kHz, broadcast FM ≈ 200 kHz, 45 kHz-deviation microphone ≈ 120 kHz); see docs/synth.md.
+ * (12.5 kHz NFM ≈ 11 kHz, broadcast FM ≈ 190 kHz, 45 kHz-deviation microphone ≈ 115 kHz); see docs/synth.md.
  */
 const NFM_DRIVE = 1.6;
 const WIDE_DRIVE = 1.45;
+/** Broadcast FM: a little below the 200 kHz channel so a 200 kHz assignment is not breached. */
+const WFM_DRIVE = 1.35;
 
 /** One voice-like component of an FM emitter: audio and its share of the deviation. */
 interface FmPart {
@@ -175,10 +177,10 @@ export class WfmEmitter extends FmEmitter {
     const dev = spec.deviationHz ?? 75000;
     const stereo = spec.stereo ?? true;
     const mono = new VoiceAudio(deriveKey(this.key, 'mono'), { loHz: 300, hiHz: 15000, pause: 0, tilt: 1, tones: 1 });
-    this.parts.push({ audio: mono, devHz: dev * (stereo ? 0.55 : 0.9) * WIDE_DRIVE, hiHz: 15000 });
+    this.parts.push({ audio: mono, devHz: dev * (stereo ? 0.55 : 0.9) * WFM_DRIVE, hiHz: 15000 });
     if (stereo) {
       const side = new VoiceAudio(deriveKey(this.key, 'side'), { loHz: 23000, hiHz: 53000, pause: 0.1, tones: 1 });
-      this.parts.push({ audio: side, devHz: dev * 0.35 * WIDE_DRIVE, hiHz: 53000 });
+      this.parts.push({ audio: side, devHz: dev * 0.35 * WFM_DRIVE, hiHz: 53000 });
       this.steady.push({ toneHz: 19000, devHz: dev * 0.1, inc: 0 });
     }
   }
