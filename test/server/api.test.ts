@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ROUTES } from '../../src/server/server.ts';
 import { login, startTestConsole, type Login, type TestConsole } from '../helpers/console-server.ts';
@@ -19,7 +20,7 @@ afterAll(async () => {
   await tc.dispose();
 });
 
-const inject = (opts: Parameters<TestConsole['server']['app']['inject']>[0]) => tc.server.app.inject(opts);
+const inject = (opts: InjectOptions) => tc.server.app.inject(opts);
 
 describe('authentication', () => {
   it('answers 401 on every API route without a session (including unknown ones and OpenAPI)', async () => {
