@@ -38,6 +38,11 @@ export interface StreamOptions {
   stallTimeoutMs?: number;
   /** Give up waiting for in-flight transfers on stop after this long, ms (default 3000); close() aborts them. */
   stopTimeoutMs?: number;
+  /**
+   * Timeout per bulk transfer, ms, for transports that take one (node-usb defaults to 1000 ms, less than a
+   * queued transfer waits at low rates). Default: 4 × the time to fill all queued transfers, at least 5 s.
+   */
+  bulkTimeoutMs?: number;
   /** Consecutive failed transfers that end the stream as lost (default: the number of transfers, as librtlsdr). */
   maxConsecutiveErrors?: number;
   /** Wall clock, ms since epoch (injectable for tests). */
@@ -93,6 +98,7 @@ export class IqStream {
   private readonly stallTimeoutMs: number;
   private readonly stopTimeoutMs: number;
   private readonly maxErrors: number;
+  private readonly bulkTimeoutMs: number;
   private readonly now: () => number;
   private onChunk: (c: IqChunk) => void = () => undefined;
   private onEvent: (e: StreamEvent) => void = () => undefined;
@@ -131,6 +137,9 @@ export class IqStream {
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 1000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 3000;
     this.maxErrors = opts.maxConsecutiveErrors ?? this.transfers;
+    const rate = tuning.sampleRateHz() || 225_001;
+    const queueMs = ((this.transfers * this.transferBytes) / 2 / rate) * 1000;
+    this.bulkTimeoutMs = opts.bulkTimeoutMs ?? Math.max(5000, Math.ceil(4 * queueMs));
     this.now = opts.now ?? Date.now;
   }
 
@@ -198,7 +207,7 @@ export class IqStream {
     const requested = this.transferBytes;
     // Settle every transfer into an Outcome at once, so no rejection can go unhandled.
     this.outstanding++;
-    const p = this.transport.bulkIn(IQ_ENDPOINT, requested).then(
+    const p = this.transport.bulkIn(IQ_ENDPOINT, requested, this.bulkTimeoutMs).then(
       (data): Outcome => {
         this.outstanding--;
         return { ok: true, data, requested };

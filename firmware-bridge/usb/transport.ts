@@ -17,8 +17,11 @@ export interface ControlSetup {
 export interface UsbTransport {
   controlIn(setup: ControlSetup, length: number): Promise<Uint8Array | null>;
   controlOut(setup: ControlSetup, data: Uint8Array): Promise<number | null>;
-  /** One bulk IN transfer of up to `length` bytes; resolves with what arrived (may be short). */
-  bulkIn(endpointNumber: number, length: number): Promise<Uint8Array>;
+  /**
+   * One bulk IN transfer of up to `length` bytes; resolves with what arrived (may be short). `timeoutMs` is
+   * passed to implementations that take one (node-usb; WebUSB in browsers has no bulk timeout).
+   */
+  bulkIn(endpointNumber: number, length: number, timeoutMs?: number): Promise<Uint8Array>;
   /** Undo open: release the interface and close the device; never throws. */
   close(): Promise<void>;
   readonly closed: boolean;
@@ -140,11 +143,21 @@ export class WebUsbTransport implements UsbTransport {
     return res.bytesWritten;
   }
 
-  async bulkIn(endpointNumber: number, length: number): Promise<Uint8Array> {
+  async bulkIn(endpointNumber: number, length: number, timeoutMs?: number): Promise<Uint8Array> {
     this.assertOpen();
     let res: USBInTransferResult;
     try {
-      res = await this.device.transferIn(endpointNumber, length);
+      // node-usb's transferIn takes a third argument, a timeout of 1000 ms by default. With 15 transfers
+      // queued, each one waits ~1 s at 2 MS/s, so the default would expire in normal operation. Other
+      // WebUSB implementations ignore the extra argument.
+      const transferIn = this.device.transferIn as (
+        ep: number,
+        len: number,
+        timeout?: number,
+      ) => Promise<USBInTransferResult>;
+      res = await (timeoutMs === undefined
+        ? transferIn.call(this.device, endpointNumber, length)
+        : transferIn.call(this.device, endpointNumber, length, timeoutMs));
     } catch (e) {
       if (isDeviceGoneError(e))
         throw new DeviceGoneError(`bulk IN on endpoint ${endpointNumber}: device gone`, { cause: e });

@@ -22,8 +22,10 @@ class ManualBulk implements UsbTransport {
   async controlOut(_s: unknown, d: Uint8Array): Promise<number | null> {
     return d.length;
   }
-  bulkIn(_ep: number, length: number): Promise<Uint8Array> {
+  lastTimeoutMs: number | undefined;
+  bulkIn(_ep: number, length: number, timeoutMs?: number): Promise<Uint8Array> {
     this.submitted++;
+    this.lastTimeoutMs = timeoutMs;
     return new Promise((resolve, reject) => this.pending.push({ length, resolve, reject }));
   }
   async close(): Promise<void> {
@@ -78,6 +80,8 @@ describe('IqStream', () => {
     await tick();
     expect(t.pending.length).toBe(15); // resubmitted
     expect(s.getCounters().maxInFlight).toBeGreaterThanOrEqual(MIN_TRANSFERS);
+    // node-usb's 1000 ms default would expire while a transfer waits its turn in the queue.
+    expect(t.lastTimeoutMs).toBeGreaterThanOrEqual(5000);
     expect(() => new IqStream(t, tuning, { transfers: 4 })).toThrow(/at least 8/);
     expect(() => new IqStream(t, tuning, { transferBytes: 1000 })).toThrow(/multiple of 512/);
     t.pending.splice(0).forEach((p) => p.resolve(new Uint8Array(0)));
@@ -208,6 +212,30 @@ describe('IqStream', () => {
     await s.stop();
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(s.state).toBe('stopped');
+  });
+});
+
+describe('WebUsbTransport bulk IN', () => {
+  it('passes the timeout to node-usb style transferIn and maps a gone device to a typed error', async () => {
+    const { WebUsbTransport } = await import('../../firmware-bridge/usb/transport.ts');
+    const dev = new FakeRtlDevice();
+    const seen: unknown[] = [];
+    const orig = dev.transferIn.bind(dev);
+    (dev as unknown as { transferIn: (...a: unknown[]) => Promise<USBInTransferResult> }).transferIn = (
+      ep,
+      len,
+      timeout,
+    ) => {
+      seen.push(timeout);
+      return orig(ep as number, len as number);
+    };
+    const t = await WebUsbTransport.open(dev);
+    expect((await t.bulkIn(1, 512, 7000)).length).toBe(512);
+    expect(seen).toEqual([7000]);
+    dev.gone = true;
+    await expect(t.bulkIn(1, 512)).rejects.toMatchObject({ code: 'BW_ERR_USB_DISCONNECTED' });
+    await t.close();
+    await expect(t.bulkIn(1, 512)).rejects.toMatchObject({ code: 'BW_ERR_DEVICE_CLOSED' });
   });
 });
 
