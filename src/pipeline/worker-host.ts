@@ -51,7 +51,12 @@ export class WorkerPipeline implements PipelineHandle {
   }
 
   /** Start a worker; resolves once it is ready to read. Ring capacity defaults to ~1 s of 2.4 MS/s cu8. */
-  static async create(options: Omit<SpectralOptions, 'jamming'>, onFrames: (frames: PipelineFrame[]) => void, onError: (e: Error) => void, ringBytes = 5 * 1024 * 1024): Promise<WorkerPipeline> {
+  static async create(
+    options: Omit<SpectralOptions, 'jamming'>,
+    onFrames: (frames: PipelineFrame[]) => void,
+    onError: (e: Error) => void,
+    ringBytes = 5 * 1024 * 1024,
+  ): Promise<WorkerPipeline> {
     const buffers = createRingBuffers(ringBytes);
     const init: WorkerInit = { ring: buffers, options };
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: init });

@@ -14,7 +14,8 @@ export interface WorkerInit {
   options: Omit<SpectralOptions, 'jamming'>;
 }
 
-export type ToWorker = { type: 'plan'; plan: FrequencyPlan; timeMs: number } | { type: 'flush'; timeMs: number } | { type: 'stop' };
+export type ToWorker =
+  { type: 'plan'; plan: FrequencyPlan; timeMs: number } | { type: 'flush'; timeMs: number } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'frames'; frames: PipelineFrame[]; lostSamples: number; spectra: number }
@@ -24,13 +25,21 @@ export type FromWorker =
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const ring = new IqRing(init.ring);
-const pipeline = new SpectralPipeline({ ...init.options, jamming: createJammingStage() ?? new FloorRiseJammingStage() });
+const pipeline = new SpectralPipeline({
+  ...init.options,
+  jamming: createJammingStage() ?? new FloorRiseJammingStage(),
+});
 let stopping = false;
 let pending: PipelineFrame[] = [];
 
 function send(): void {
   if (!pending.length) return;
-  const msg: FromWorker = { type: 'frames', frames: pending, lostSamples: pipeline.lostSamples, spectra: pipeline.spectra };
+  const msg: FromWorker = {
+    type: 'frames',
+    frames: pending,
+    lostSamples: pipeline.lostSamples,
+    spectra: pipeline.spectra,
+  };
   port.postMessage(msg);
   pending = [];
 }

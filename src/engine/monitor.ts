@@ -1,0 +1,339 @@
+/**
+ * The Monitor: sensors + alarm manager + storage + event bus, implementing `MonitorApi` for the console server
+ * and the CLI. Plans are validated (PlanError with every problem), kept with their history, pushed to every
+ * sensor's pipeline and hot-reloaded when the plan file changes.
+ */
+import { appendFileSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { AlarmManager } from '../alarms/manager.ts';
+import type { WebhookConfig } from '../alarms/webhooks.ts';
+import { loadPlanFile, validatePlanOrThrow } from '../plan/index.ts';
+import { RecordingCatalog } from '../recording/catalog.ts';
+import { alarmPoint, channelPoint, emissionPoint, noiseFloorPoint, sensorHealthPoint } from '../storage/schema.ts';
+import { HeuristicClassifier, type Classifier } from '../tracking/classifier.ts';
+import type {
+  Alarm,
+  AlarmFilter,
+  FrequencyPlan,
+  MeasurementStore,
+  MonitorApi,
+  MonitorEventMap,
+  Point,
+  RecordingInfo,
+  SensorStatus,
+  Source,
+  TrackedEmission,
+} from '../types.ts';
+import type { SpectralOptions } from '../pipeline/spectral.ts';
+import { EventBus } from './bus.ts';
+import { SensorNode } from './sensor-node.ts';
+
+export interface SensorSpec {
+  id: string;
+  name?: string;
+  source: Source;
+  mode?: 'dwell' | 'sweep';
+  ranges?: { startHz: number; stopHz: number }[];
+}
+
+export interface MonitorOptions {
+  dataDir: string;
+  plan: FrequencyPlan;
+  /** Watched for changes (hot reload) when given. */
+  planFile?: string;
+  store: MeasurementStore;
+  sensors: SensorSpec[];
+  classifier?: Classifier;
+  /** One worker thread per sensor (default true); false runs pipelines on the main thread (tests). */
+  workers?: boolean;
+  pipeline?: Partial<Omit<SpectralOptions, 'jamming' | 'sensorId' | 'centerHz' | 'sampleRateHz'>>;
+  alarms?: { escalateAfterS?: number; clearAfterS?: number; maxRaisesPerMinute?: number; webhooks?: WebhookConfig[] };
+  /** Storage integration period for channel/floor/health points, s. Default 10. */
+  storageIntervalS?: number;
+  /** Emissions kept after they end (for `emissions()`). Default 2000. */
+  keepEnded?: number;
+  log?: (line: string) => void;
+}
+
+export class Monitor implements MonitorApi {
+  readonly store: MeasurementStore;
+  readonly bus = new EventBus();
+  readonly alarmManager: AlarmManager;
+  private readonly nodes: SensorNode[] = [];
+  private currentPlan: FrequencyPlan;
+  private readonly history: { atMs: number; by: string; plan: FrequencyPlan }[] = [];
+  private readonly active = new Map<string, TrackedEmission>();
+  private readonly ended: TrackedEmission[] = [];
+  private pointQueue: Point[] = [];
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private watcher: FSWatcher | null = null;
+  private storageFailing = false;
+  private flushing: Promise<void> | null = null;
+  private readonly catalog: RecordingCatalog;
+  private recordingList: RecordingInfo[] = [];
+  private readonly log: (line: string) => void;
+  private stopped = false;
+
+  private constructor(
+    private readonly o: MonitorOptions,
+    alarms: AlarmManager,
+  ) {
+    this.store = o.store;
+    this.alarmManager = alarms;
+    this.currentPlan = o.plan;
+    this.log = o.log ?? (() => {});
+    this.catalog = new RecordingCatalog([join(o.dataDir, 'recordings'), join(o.dataDir, 'evidence')]);
+    this.history.push({ atMs: Date.now(), by: 'startup', plan: o.plan });
+  }
+
+  static async create(o: MonitorOptions): Promise<Monitor> {
+    validatePlanOrThrow(o.plan);
+    const a = o.alarms ?? {};
+    const alarms = await AlarmManager.create({
+      dataDir: o.dataDir,
+      escalateAfterMs: (a.escalateAfterS ?? 300) * 1000,
+      clearAfterMs: (a.clearAfterS ?? 3) * 1000,
+      maxRaisesPerMinute: a.maxRaisesPerMinute ?? 30,
+      webhooks: a.webhooks,
+    });
+    const m = new Monitor(o, alarms);
+    alarms.on((ev) => {
+      m.bus.emit('alarm', ev);
+      m.queue(alarmPoint(ev.alarm, ev.type));
+    });
+    const classifier = o.classifier ?? new HeuristicClassifier();
+    for (const s of o.sensors) {
+      const node = new SensorNode({
+        id: s.id,
+        name: s.name ?? s.id,
+        source: s.source,
+        mode: s.mode ?? (s.ranges?.length ? 'sweep' : 'dwell'),
+        ranges: s.ranges,
+        alarms,
+        classifier,
+        getPlan: () => m.currentPlan,
+        pipeline: o.pipeline ?? {},
+        useWorker: o.workers ?? true,
+        onEmission: (phase, em) => m.onEmission(phase, em),
+        onLine: (line) => m.bus.emit('spectrum', line),
+        onStatus: (st) => m.bus.emit('sensor', st),
+      });
+      m.nodes.push(node);
+    }
+    return m;
+  }
+
+  /** Start every sensor, the alarm clock, storage flushing and plan watching. */
+  async start(): Promise<void> {
+    for (const n of this.nodes) {
+      try {
+        await n.start();
+      } catch (e) {
+        n.status.state = 'failed';
+        this.bus.emit('sensor', { ...n.status });
+        this.alarmManager.report({
+          sensorId: n.status.id,
+          kind: 'sensor-fault',
+          severity: 'major',
+          timeMs: Date.now(),
+          centerHz: null,
+          bandwidthHz: null,
+          levelDbfs: null,
+          assignmentId: null,
+          key: 'fault:start',
+          detail: { reason: `sensor failed to start: ${(e as Error).message}` },
+        });
+        this.log(`sensor ${n.status.id} failed to start: ${(e as Error).message}`);
+      }
+    }
+    this.timers.push(setInterval(() => this.alarmManager.tick(this.nowMs()), 500));
+    this.timers.push(setInterval(() => void this.flushPoints(), 1000));
+    this.timers.push(setInterval(() => this.periodic(), (this.o.storageIntervalS ?? 10) * 1000));
+    this.timers.push(setInterval(() => void this.refreshRecordings(), 10_000));
+    for (const t of this.timers) t.unref?.();
+    void this.refreshRecordings();
+    if (this.o.planFile) this.watchPlan(this.o.planFile);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.watcher?.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    this.periodic();
+    this.alarmManager.tick(this.nowMs());
+    await this.flushPoints();
+    await this.alarmManager.close();
+  }
+
+  /** Data time: the newest sample time over all sensors (recording replays run on recording time). */
+  nowMs(): number {
+    let t = 0;
+    for (const n of this.nodes) t = Math.max(t, n.lastTimeMs);
+    return t || Date.now();
+  }
+
+  sensors(): SensorStatus[] {
+    return this.nodes.map((n) => ({ ...n.status, ranges: n.status.ranges?.map((r) => ({ ...r })) }));
+  }
+
+  plan(): FrequencyPlan {
+    return this.currentPlan;
+  }
+
+  async setPlan(plan: FrequencyPlan, by: string): Promise<void> {
+    const valid = validatePlanOrThrow(plan);
+    this.currentPlan = valid;
+    const entry = { atMs: Date.now(), by, plan: valid };
+    this.history.push(entry);
+    try {
+      mkdirSync(join(this.o.dataDir, 'plans'), { recursive: true });
+      appendFileSync(join(this.o.dataDir, 'plans', 'history.jsonl'), JSON.stringify(entry) + '\n');
+    } catch (e) {
+      this.log(`plan history not written: ${(e as Error).message}`);
+    }
+    for (const n of this.nodes) n.setPlan(valid);
+    return Promise.resolve();
+  }
+
+  planHistory(): { atMs: number; by: string; plan: FrequencyPlan }[] {
+    return [...this.history];
+  }
+
+  alarms(filter?: AlarmFilter): Alarm[] {
+    return this.alarmManager.list(filter);
+  }
+
+  acknowledge(alarmId: string, by: string, comment: string): Alarm {
+    return this.alarmManager.acknowledge(alarmId, by, comment, Date.now());
+  }
+
+  clearAlarm(alarmId: string, by: string, comment: string): Alarm {
+    return this.alarmManager.clear(alarmId, by, comment, Date.now());
+  }
+
+  emissions(filter: { sensorId?: string; activeOnly?: boolean; limit?: number } = {}): TrackedEmission[] {
+    let list = [...this.active.values()];
+    if (!filter.activeOnly) list = list.concat([...this.ended].reverse());
+    if (filter.sensorId) list = list.filter((e) => e.sensorId === filter.sensorId);
+    return list.slice(0, filter.limit ?? 500).map((e) => ({ ...e }));
+  }
+
+  recordings(): RecordingInfo[] {
+    return [...this.recordingList];
+  }
+
+  on<K extends keyof MonitorEventMap>(event: K, listener: (e: MonitorEventMap[K]) => void): () => void {
+    return this.bus.on(event, listener);
+  }
+
+  /** Occupancy (0..1) per assignment in the running integration period, over all sensors. */
+  occupancy(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const n of this.nodes) for (const [id, v] of n.occupancy.snapshot()) out[id] = Math.max(out[id] ?? 0, v);
+    return out;
+  }
+
+  private onEmission(phase: 'start' | 'update' | 'end', em: TrackedEmission): void {
+    if (phase === 'end') {
+      this.active.delete(em.id);
+      this.ended.push(em);
+      if (this.ended.length > (this.o.keepEnded ?? 2000)) this.ended.shift();
+    } else this.active.set(em.id, em);
+    this.bus.emit('emission', { phase, emission: em });
+    this.queue(emissionPoint(em, phase));
+  }
+
+  private queue(p: Point): void {
+    this.pointQueue.push(p);
+    // Bounded: under a long storage outage the oldest measurements go first (alarms are also in the journal).
+    if (this.pointQueue.length > 200_000) this.pointQueue.splice(0, this.pointQueue.length - 200_000);
+  }
+
+  private periodic(): void {
+    const t = this.nowMs();
+    for (const n of this.nodes) {
+      for (const m of n.occupancy.flush(t)) this.queue(channelPoint(m));
+      const floor = n.takeFloorDbfs();
+      if (Number.isFinite(floor)) {
+        const s = n.status;
+        this.queue(
+          noiseFloorPoint({
+            sensorId: s.id,
+            band: `${(s.centerHz / 1e6).toFixed(3)}MHz`,
+            timeMs: t,
+            startHz: s.centerHz - s.sampleRateHz / 2,
+            stopHz: s.centerHz + s.sampleRateHz / 2,
+            floorDbfs: floor,
+            rbwHz: s.sampleRateHz / 2048,
+            method: 'segment-percentile-excision',
+          }),
+        );
+      }
+      this.queue(sensorHealthPoint(n.status, t));
+      this.bus.emit('sensor', { ...n.status });
+    }
+  }
+
+  private async flushPoints(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (!this.pointQueue.length) return;
+    const batch = this.pointQueue;
+    this.pointQueue = [];
+    this.flushing = (async () => {
+      try {
+        await this.store.writePoints(batch);
+        if (this.storageFailing) {
+          this.storageFailing = false;
+          this.alarmManager.resolve({ sensorId: 'storage', kind: 'sensor-fault', key: 'fault:storage' }, this.nowMs());
+        }
+      } catch (e) {
+        // Keep the points for the next attempt and say so.
+        this.pointQueue = batch.concat(this.pointQueue);
+        this.storageFailing = true;
+        this.alarmManager.report({
+          sensorId: 'storage',
+          kind: 'sensor-fault',
+          severity: 'major',
+          timeMs: this.nowMs(),
+          centerHz: null,
+          bandwidthHz: null,
+          levelDbfs: null,
+          assignmentId: null,
+          key: 'fault:storage',
+          detail: { reason: `storage down: ${(e as Error).message}` },
+        });
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  private async refreshRecordings(): Promise<void> {
+    try {
+      this.recordingList = await this.catalog.list();
+    } catch {
+      // Listing recordings is best effort.
+    }
+  }
+
+  private watchPlan(file: string): void {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    try {
+      this.watcher = watch(file, () => {
+        if (timer) clearTimeout(timer);
+        // Editors write in several steps: wait for the file to settle.
+        timer = setTimeout(() => {
+          loadPlanFile(file)
+            .then((p) => this.setPlan(p, `file:${file}`))
+            .then(() => this.log(`plan reloaded from ${file}`))
+            .catch((e: unknown) => this.log(`plan ${file} not reloaded: ${(e as Error).message}`));
+        }, 300);
+      });
+    } catch (e) {
+      this.log(`cannot watch plan ${file}: ${(e as Error).message}`);
+    }
+  }
+}
