@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { noiseDensityDbfsPerHz, WelchPsd } from '../../dsp/welch.ts';
 import { interpolatePeak, makeWindow, scallopLossDb } from '../../dsp/window.ts';
 import { FftJsKernel } from '../../dsp/fft-kernel.ts';
+import { WasmSimdKernel } from '../../dsp/wasm/kernel.ts';
 import type { SampleFormat, Spectrum, WindowKind } from '../../dsp/types.ts';
 import { argmax, makeSignal, prng, toCf32, toCi16, toCu8 } from './spectrum-helpers.ts';
 
@@ -201,6 +202,31 @@ describe('WelchPsd streaming', () => {
         expect(s.db).toEqual(whole[i]!.db);
         expect(s.firstSample).toBe(whole[i]!.firstSample);
       });
+    }
+  });
+
+  it.each([
+    ['fftjs', 0.3],
+    ['wasm-simd', 0.3],
+    ['wasm-simd', 0.75],
+  ] as const)('%s kernel, overlap %f, cu8 and ci8: random chunking is bit-identical', (backend, overlap) => {
+    const win = makeWindow('blackman-harris', N);
+    for (const [fmt, bytes] of [
+      ['cu8', toCu8(re, im)],
+      ['ci8', Uint8Array.from(toCu8(re, im), (b) => (b - 128) & 0xff)],
+    ] as const) {
+      const kernel = () => (backend === 'fftjs' ? new FftJsKernel(N, win) : WasmSimdKernel.createSync(N, win));
+      const whole = run(bytes, fmt, { fftSize: N, window: win, kernel: kernel(), averages: 5, overlap });
+      expect(whole.length).toBeGreaterThan(5);
+      const r = prng(99);
+      const chunks: number[] = [];
+      for (let left = bytes.length; left > 0;) {
+        const c = Math.min(left, 1 + Math.floor(r() * 5 * N));
+        chunks.push(c);
+        left -= c;
+      }
+      const split = run(bytes, fmt, { fftSize: N, window: win, kernel: kernel(), averages: 5, overlap }, chunks);
+      expect(split.map((x) => Array.from(x.db))).toEqual(whole.map((x) => Array.from(x.db)));
     }
   });
 
