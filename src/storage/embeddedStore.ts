@@ -163,12 +163,15 @@ export class EmbeddedStore implements MeasurementStore {
 
   /** Scans the day files overlapping [fromMs, toMs] (points older than memory). */
   private async scanRange(q: PointQuery, fromMs: number, toMs: number): Promise<Point[]> {
-    const files = new Set((await readdir(this.dir)).filter((f) => f.endsWith('.lp')));
+    // Only the day files that exist and overlap the range (a query may span decades).
+    const days = (await readdir(this.dir))
+      .filter((f) => /^\d{4}-\d{2}-\d{2}\.lp$/.test(f))
+      .map((f) => ({ name: f, startMs: Date.parse(f.slice(0, 10) + 'T00:00:00Z') }))
+      .filter((d) => d.startMs + DAY_MS > fromMs && d.startMs <= toMs)
+      .sort((a, b) => a.startMs - b.startMs);
     const out: Point[] = [];
     const prefix = q.measurement.replace(/[ ,\\]/g, (c) => '\\' + c);
-    for (let d = Math.floor(fromMs / DAY_MS) * DAY_MS; d <= toMs; d += DAY_MS) {
-      const name = dayFileName(d);
-      if (!files.has(name)) continue;
+    for (const { name } of days) {
       const found: Point[] = [];
       await this.scanFile(
         join(this.dir, name),

@@ -5,4 +5,4 @@ export * from './query.ts';
 export { EmbeddedStore, dayFileName, type EmbeddedStoreOptions } from './embeddedStore.ts';
 export { InfluxStore, type InfluxStoreOptions } from './influxStore.ts';
 export { Spool, type SpoolOptions } from './spool.ts';
-export { openStore, type StoreConfig } from './openStore.ts';
+export { openStore, dataLayout, type StoreConfig } from './openStore.ts';

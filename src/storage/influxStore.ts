@@ -205,7 +205,12 @@ export class InfluxStore implements MeasurementStore {
 
   async query(q: PointQuery): Promise<Point[]> {
     validateQuery(q);
-    const where = [`time >= ${Math.floor(q.fromMs)}ms`, `time <= ${Math.floor(q.toMs)}ms`];
+    // InfluxDB times are int64 ns: about ±9.22e15 ms. Clamp so "everything" queries stay valid.
+    const lim = 9.2e15;
+    const where = [
+      `time >= ${Math.floor(Math.max(-lim, q.fromMs))}ms`,
+      `time <= ${Math.floor(Math.min(lim, q.toMs))}ms`,
+    ];
     for (const [k, v] of Object.entries(q.tags ?? {})) where.push(`${ident(k)} = ${literal(v)}`);
     // GROUP BY * separates tags from fields in the answer; with a limit, newest first per series then merged.
     let text = `SELECT * FROM ${ident(q.measurement)} WHERE ${where.join(' AND ')} GROUP BY *`;

@@ -10,9 +10,25 @@ export interface StoreConfig {
   dataDir: string;
 }
 
+/** Where each kind of data lives under the data directory (one place, so the CLI and the engine agree). */
+export function dataLayout(dataDir: string): {
+  measurements: string;
+  spool: string;
+  history: string;
+  recordings: string;
+  evidence: string;
+} {
+  return {
+    measurements: join(dataDir, 'measurements'),
+    spool: join(dataDir, 'spool'),
+    history: join(dataDir, 'history'),
+    recordings: join(dataDir, 'recordings'),
+    evidence: join(dataDir, 'evidence'),
+  };
+}
+
 export async function openStore(config: StoreConfig): Promise<MeasurementStore> {
-  if (config.influx) {
-    return InfluxStore.create({ ...config.influx, spoolDir: join(config.dataDir, 'spool') });
-  }
-  return EmbeddedStore.create({ dir: join(config.dataDir, 'measurements') });
+  const d = dataLayout(config.dataDir);
+  if (config.influx) return InfluxStore.create({ ...config.influx, spoolDir: d.spool });
+  return EmbeddedStore.create({ dir: d.measurements });
 }
