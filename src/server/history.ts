@@ -1,26 +1,58 @@
 /**
- * Past waterfall rows for the history view and alarm evidence. The server asks a `WaterfallHistory`; the
- * storage layer's history (src/history) can be adapted to it, and `RecentLinesHistory` is the built-in
- * fallback: an in-memory ring of decimated lines (one per `intervalMs`, at most `maxBins` bins, uint8 over a
- * fixed wide dB range) covering the last `retainMs`.
+ * Past waterfall rows for the history view and alarm evidence. The server asks a `WaterfallHistory` for a window
+ * (time × frequency) rendered to `rows` × `widthPx`:
+ * - `spectrumHistoryAdapter(h)` serves it from the storage layer's long-term `SpectrumHistory` (src/history);
+ * - `RecentLinesHistory` is the built-in fallback when none is given: an in-memory ring of decimated lines
+ *   (one per `intervalMs`, at most `maxBins` bins, uint8 over a wide fixed dB range) for the last `retainMs`.
  */
+import type { SpectrumHistory } from '../history/history.ts';
 import type { MonitorApi, SpectrumLine } from '../types.ts';
-import { quantiseU8, resampleWindow } from './stream/resample.ts';
+import { lineSpan, quantiseU8, resampleWindow } from './stream/resample.ts';
 
-/** One stored row: bins over [startHz, stopHz), dBFS. */
-export interface HistoryRow {
-  timeMs: number;
+export interface HistoryRequest {
+  sensorId: string;
+  fromMs: number;
+  toMs: number;
   startHz: number;
   stopHz: number;
-  dbfs: Float32Array;
+  widthPx: number;
+  rows: number;
+}
+
+/** Rendered rows, newest first; buckets with no data are left out. dBFS per pixel, NaN = no data. */
+export interface HistoryRows {
+  rows: { timeMs: number; dbfs: Float32Array }[];
 }
 
 export interface WaterfallHistory {
   readonly kind: string;
-  /** Rows of one sensor with fromMs ≤ timeMs < toMs, oldest first. */
-  rows(sensorId: string, fromMs: number, toMs: number): Promise<HistoryRow[]>;
-  /** Oldest time held per sensor, ms (for the UI's scroll range). */
-  coverage(): Record<string, { fromMs: number; toMs: number }>;
+  render(req: HistoryRequest): Promise<HistoryRows>;
+}
+
+/** Serve history from the long-term store (src/history). */
+export function spectrumHistoryAdapter(history: Pick<SpectrumHistory, 'rebuild'>): WaterfallHistory {
+  return {
+    kind: 'store',
+    async render(req) {
+      const wf = await history.rebuild({
+        sensorId: req.sensorId,
+        fromMs: req.fromMs,
+        toMs: req.toMs,
+        startHz: req.startHz,
+        stopHz: req.stopHz,
+        width: req.widthPx,
+        height: req.rows,
+      });
+      const dt = (wf.toMs - wf.fromMs) / wf.height;
+      const rows: HistoryRows['rows'] = [];
+      for (let r = wf.height - 1; r >= 0; r--) {
+        const dbfs = wf.dbfs.subarray(r * wf.width, (r + 1) * wf.width);
+        if (dbfs.every((v) => v !== v)) continue;
+        rows.push({ timeMs: Math.round(wf.fromMs + r * dt), dbfs });
+      }
+      return { rows };
+    },
+  };
 }
 
 export interface RecentLinesOptions {
@@ -71,15 +103,15 @@ export class RecentLinesHistory implements WaterfallHistory {
     if (line.timeMs - last < this.intervalMs) return;
     this.lastMs.set(line.sensorId, line.timeMs);
     const n = line.psdDbfs.length;
-    const stopHz = line.startHz + n * line.binHz;
+    const span = lineSpan(line.startHz, line.binHz, n);
     const bins = Math.min(n, this.maxBins);
     if (this.scratch.length < bins) this.scratch = new Float32Array(bins);
     const db = resampleWindow(
       line.psdDbfs,
       line.startHz,
       line.binHz,
-      line.startHz,
-      stopHz,
+      span.startHz,
+      span.stopHz,
       'max',
       this.scratch.subarray(0, bins),
     );
@@ -89,79 +121,46 @@ export class RecentLinesHistory implements WaterfallHistory {
       ring = [];
       this.rings.set(line.sensorId, ring);
     }
-    ring.push({ timeMs: line.timeMs, startHz: line.startHz, stopHz, u8 });
+    ring.push({ timeMs: line.timeMs, startHz: span.startHz, stopHz: span.stopHz, u8 });
     const cutoff = line.timeMs - this.retainMs;
     let drop = 0;
     while (drop < ring.length && (ring[drop] as RingRow).timeMs < cutoff) drop++;
     if (drop > 0) ring.splice(0, drop);
   }
 
-  async rows(sensorId: string, fromMs: number, toMs: number): Promise<HistoryRow[]> {
-    const ring = this.rings.get(sensorId) ?? [];
+  /**
+   * Each of `rows` time buckets keeps the per-pixel maximum of its stored rows, so a short burst in a long
+   * look-back stays visible.
+   */
+  async render(req: HistoryRequest): Promise<HistoryRows> {
+    const ring = this.rings.get(req.sensorId) ?? [];
     const scale = (RING_HIGH_DBFS - RING_LOW_DBFS) / 255;
-    return ring
-      .filter((r) => r.timeMs >= fromMs && r.timeMs < toMs)
-      .map((r) => {
-        const dbfs = new Float32Array(r.u8.length);
-        for (let i = 0; i < dbfs.length; i++)
-          dbfs[i] = r.u8[i] === 0 ? NaN : RING_LOW_DBFS + (r.u8[i] as number) * scale;
-        return { timeMs: r.timeMs, startHz: r.startHz, stopHz: r.stopHz, dbfs };
-      });
-  }
-
-  coverage(): Record<string, { fromMs: number; toMs: number }> {
-    const out: Record<string, { fromMs: number; toMs: number }> = {};
-    for (const [id, ring] of this.rings) {
-      const a = ring[0];
-      const b = ring[ring.length - 1];
-      if (a && b) out[id] = { fromMs: a.timeMs, toMs: b.timeMs };
+    const bucketMs = (req.toMs - req.fromMs) / req.rows;
+    const acc: (Float32Array | null)[] = new Array(req.rows).fill(null);
+    const tmp = new Float32Array(req.widthPx);
+    let src = new Float32Array(0);
+    for (const r of ring) {
+      if (r.timeMs < req.fromMs || r.timeMs >= req.toMs) continue;
+      if (src.length !== r.u8.length) src = new Float32Array(r.u8.length);
+      for (let i = 0; i < src.length; i++) src[i] = r.u8[i] === 0 ? NaN : RING_LOW_DBFS + (r.u8[i] as number) * scale;
+      const binHz = (r.stopHz - r.startHz) / src.length;
+      resampleWindow(src, r.startHz + binHz / 2, binHz, req.startHz, req.stopHz, 'max', tmp);
+      const b = Math.min(req.rows - 1, Math.floor((r.timeMs - req.fromMs) / bucketMs));
+      let a = acc[b];
+      if (!a) {
+        a = new Float32Array(req.widthPx).fill(NaN);
+        acc[b] = a;
+      }
+      for (let i = 0; i < req.widthPx; i++) {
+        const v = tmp[i] as number;
+        if (v === v && !((a[i] as number) >= v)) a[i] = v;
+      }
     }
-    return out;
-  }
-}
-
-/**
- * Render history rows into `rows` time buckets × `widthPx` pixels over [startHz, stopHz), quantised to uint8.
- * Each bucket keeps the per-pixel maximum of its rows so a short burst in a long look-back stays visible.
- * Returns buckets newest first, empty buckets omitted.
- */
-export function renderHistory(
-  src: HistoryRow[],
-  fromMs: number,
-  toMs: number,
-  startHz: number,
-  stopHz: number,
-  widthPx: number,
-  rows: number,
-  lowDbfs: number,
-  highDbfs: number,
-): { timeMs: number; u8: Uint8Array }[] {
-  const bucketMs = (toMs - fromMs) / rows;
-  const acc: (Float32Array | null)[] = new Array(rows).fill(null);
-  const tmp = new Float32Array(widthPx);
-  for (const r of src) {
-    const b = Math.min(rows - 1, Math.max(0, Math.floor((r.timeMs - fromMs) / bucketMs)));
-    const binHz = (r.stopHz - r.startHz) / r.dbfs.length;
-    resampleWindow(r.dbfs, r.startHz, binHz, startHz, stopHz, 'max', tmp);
-    let a = acc[b];
-    if (!a) {
-      a = new Float32Array(widthPx).fill(NaN);
-      acc[b] = a;
+    const rows: HistoryRows['rows'] = [];
+    for (let b = req.rows - 1; b >= 0; b--) {
+      const a = acc[b];
+      if (a) rows.push({ timeMs: Math.round(req.fromMs + b * bucketMs), dbfs: a });
     }
-    for (let i = 0; i < widthPx; i++) {
-      const v = tmp[i] as number;
-      const cur = a[i] as number;
-      if (v === v && !(cur >= v)) a[i] = v;
-    }
+    return { rows };
   }
-  const out: { timeMs: number; u8: Uint8Array }[] = [];
-  for (let b = rows - 1; b >= 0; b--) {
-    const a = acc[b];
-    if (a)
-      out.push({
-        timeMs: Math.round(fromMs + b * bucketMs),
-        u8: quantiseU8(a, lowDbfs, highDbfs, new Uint8Array(widthPx)),
-      });
-  }
-  return out;
 }

@@ -224,12 +224,13 @@ export class FakeMonitor implements MonitorApi {
     const s = this.sensorList.find((x) => x.id === sensorId);
     const psd = this.psd.get(sensorId);
     if (!s || !psd) throw new Error(`no sensor ${sensorId}`);
-    const startHz = s.centerHz - s.sampleRateHz / 2;
     const binHz = s.sampleRateHz / this.bins;
+    // As the pipeline emits lines: startHz is the centre of bin 0, the line spans centre ± rate/2.
+    const startHz = s.centerHz - s.sampleRateHz / 2 + binHz / 2;
     for (let k = 0; k < this.bins; k++) psd[k] = -110 + 4 * (this.random() - 0.5) + 2 * this.random();
     for (const c of this.carriers.get(sensorId) ?? []) {
-      const k0 = Math.floor((c.centerHz - c.bandwidthHz / 2 - startHz) / binHz);
-      const k1 = Math.ceil((c.centerHz + c.bandwidthHz / 2 - startHz) / binHz);
+      const k0 = Math.round((c.centerHz - c.bandwidthHz / 2 - startHz) / binHz);
+      const k1 = Math.round((c.centerHz + c.bandwidthHz / 2 - startHz) / binHz);
       for (let k = Math.max(0, k0); k <= Math.min(this.bins - 1, k1); k++)
         psd[k] = c.levelDbfs + 2 * (this.random() - 0.5);
     }

@@ -327,7 +327,21 @@ describe('validation', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('BW_ERR_PLAN_INVALID');
-    expect(res.json().error.problems).toEqual([{ field: 'assignments[1].id', message: "duplicate id 'A'" }]);
+    expect(res.json().error.problems).toEqual([
+      { field: 'assignments[1].id', message: expect.stringContaining("duplicate id 'A'") },
+    ]);
+  });
+
+  it('422 from the plan module for a frequency no RTL-SDR can tune (schema alone would accept it)', async () => {
+    const res = await inject({
+      method: 'PUT',
+      url: '/api/plan',
+      headers: admin.headers,
+      payload: { name: 'low', assignments: [{ id: 'HF', centerHz: 7.1e6, bandwidthHz: 3e3 }] },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.problems[0].field).toBe('assignments[0].centerHz');
+    expect(tc.monitor.plan().assignments.some((a) => a.id === 'HF')).toBe(false);
   });
 
   it('404 for unknown alarm, sensor and recording ids', async () => {

@@ -1,8 +1,9 @@
 /** Read and act on the running monitor: sensors, state, plan, alarms, emissions, recordings, history, health. */
 import { ApiError } from '../../errors.ts';
+import { validatePlanOrThrow } from '../../plan/index.ts';
 import type { Alarm, AlarmFilter, FrequencyPlan } from '../../types.ts';
 import { route, type ConsoleContext, type RouteDef } from '../context.ts';
-import { renderHistory } from '../history.ts';
+import { quantiseU8 } from '../stream/resample.ts';
 import {
   alarmQuery,
   alarmSchema,
@@ -72,7 +73,7 @@ export const monitorRoutes: RouteDef[] = [
         plan: { name: plan.name, assignments: plan.assignments.length },
         alarms: { active: active.length, unacknowledged: active.filter((a) => a.acks.length === 0).length },
         streams: { clients: ctx.hub.clients.size },
-        history: ctx.history ? { kind: ctx.history.kind, coverage: ctx.history.coverage() } : null,
+        history: ctx.history ? { kind: ctx.history.kind } : null,
       };
     },
   }),
@@ -97,7 +98,9 @@ export const monitorRoutes: RouteDef[] = [
     tag: 'plan',
     schema: { body: planSchema, response: planSchema },
     async handler(req, _reply, ctx) {
-      const plan = req.body as FrequencyPlan;
+      // The JSON schema caught shape errors; the plan module checks meaning (duplicates, overlaps, tunable
+      // range, designators) and lists every problem. The monitor validates again on its side.
+      const plan: FrequencyPlan = validatePlanOrThrow(req.body);
       req.auditDetail = { name: plan.name, assignments: plan.assignments.length };
       await ctx.monitor.setPlan(plan, req.session?.user ?? '?');
       ctx.hub.broadcast({ type: 'plan-changed', by: req.session?.user ?? '?', atMs: Date.now() }, false);
@@ -284,20 +287,30 @@ export const monitorRoutes: RouteDef[] = [
           field: 'querystring.lowDbfs',
         });
       }
-      requireSensor(ctx, q.sensorId, 'querystring.sensorId');
+      const sensor = requireSensor(ctx, q.sensorId, 'querystring.sensorId');
       if (!ctx.history) throw new ApiError(503, 'BW_ERR_HISTORY_UNAVAILABLE', 'no waterfall history on this server');
-      const src = await ctx.history.rows(q.sensorId, q.fromMs, q.toMs);
-      const first = src[0];
-      const startHz = q.startHz ?? first?.startHz ?? 0;
-      const stopHz = q.stopHz ?? first?.stopHz ?? 0;
-      if (first && startHz >= stopHz) {
+      // Default window: the span of the sensor's latest line, else its tuning.
+      const span = ctx.hub.spans.get(q.sensorId) ?? {
+        startHz: sensor.centerHz - sensor.sampleRateHz / 2,
+        stopHz: sensor.centerHz + sensor.sampleRateHz / 2,
+      };
+      const startHz = q.startHz ?? span.startHz;
+      const stopHz = q.stopHz ?? span.stopHz;
+      if (startHz >= stopHz) {
         throw new ApiError(400, 'BW_ERR_VALIDATION', 'querystring.startHz: must be below stopHz', {
           field: 'querystring.startHz',
         });
       }
-      const rows = first
-        ? renderHistory(src, q.fromMs, q.toMs, startHz, stopHz, q.widthPx, q.rows, q.lowDbfs, q.highDbfs)
-        : [];
+      const { rows } = await ctx.history.render({
+        sensorId: q.sensorId,
+        fromMs: q.fromMs,
+        toMs: q.toMs,
+        startHz,
+        stopHz,
+        widthPx: q.widthPx,
+        rows: q.rows,
+      });
+      const u8 = new Uint8Array(q.widthPx);
       return {
         sensorId: q.sensorId,
         fromMs: q.fromMs,
@@ -308,7 +321,10 @@ export const monitorRoutes: RouteDef[] = [
         lowDbfs: q.lowDbfs,
         highDbfs: q.highDbfs,
         source: ctx.history.kind,
-        rows: rows.map((r) => ({ timeMs: r.timeMs, b64: Buffer.from(r.u8).toString('base64') })),
+        rows: rows.map((r) => ({
+          timeMs: r.timeMs,
+          b64: Buffer.from(quantiseU8(r.dbfs, q.lowDbfs, q.highDbfs, u8)).toString('base64'),
+        })),
       };
     },
   }),

@@ -12,7 +12,7 @@ import type { MonitorApi, SpectrumLine } from '../../types.ts';
 import { encodeFrame, FrameType } from '../../protocol/frames.ts';
 import type { ServerMessage } from '../../protocol/messages.ts';
 import type { StreamClient, StreamClientStats } from './client.ts';
-import { quantiseU8, resampleWindow } from './resample.ts';
+import { lineSpan, quantiseU8, resampleWindow } from './resample.ts';
 
 export interface StreamHubOptions {
   /** Lines kept per sensor while the fan-out is pending. */
@@ -111,7 +111,7 @@ export class StreamHub {
   onSpectrum(line: SpectrumLine): void {
     this.linesIn++;
     const n = line.psdDbfs.length;
-    this.spans.set(line.sensorId, { startHz: line.startHz, stopHz: line.startHz + n * line.binHz });
+    this.spans.set(line.sensorId, lineSpan(line.startHz, line.binHz, n));
     if (this.clients.size === 0) return;
     let sameSensor = 0;
     for (const p of this.pending) if (p.sensorId === line.sensorId) sameSensor++;
@@ -149,15 +149,15 @@ export class StreamHub {
 
   private fanOut(line: PendingLine): void {
     const now = this.now();
-    const lineStopHz = line.startHz + line.psd.length * line.binHz;
+    const span = lineSpan(line.startHz, line.binHz, line.psd.length);
     // key → quantised row and trace for clients that share a window.
     const cache = new Map<string, { startHz: number; stopHz: number; row: Uint8Array; trace: Float32Array }>();
     for (const c of this.clients) {
       if (!c.wantsLine(line.sensorId, now)) continue;
       const s = c.subscription;
       if (!s) continue;
-      const startHz = s.startHz ?? line.startHz;
-      const stopHz = s.stopHz ?? lineStopHz;
+      const startHz = s.startHz ?? span.startHz;
+      const stopHz = s.stopHz ?? span.stopHz;
       const key = `${startHz}|${stopHz}|${s.widthPx}|${s.reduce}|${s.lowDbfs}|${s.highDbfs}`;
       // Resampled lazily: a client that is dropping frames costs nothing.
       const getEntry = () => {
