@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualRtlSdr, VirtualUsb } from '../../firmware-bridge/virtual/index.ts';
 import { RtlSdr } from '../../firmware-bridge/rtlsdr.ts';
-import { DongleWatcher, type DongleEvent, type UsbBackend } from '../../firmware-bridge/discovery.ts';
+import {
+  DongleWatcher,
+  ReattachingRtlSdr,
+  type DongleEvent,
+  type UsbBackend,
+} from '../../firmware-bridge/discovery.ts';
 import type { IqChunk, StreamEvent } from '../../firmware-bridge/types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,6 +81,52 @@ describe('RtlSdr on the virtual dongle', () => {
     const sdr2 = await RtlSdr.open(again.device);
     expect(sdr2.tunerType).toBe('R820T');
     await sdr2.close();
+    watcher.close();
+  });
+
+  it('ReattachingRtlSdr restores the settings after a replug and keeps the sample counter continuous', async () => {
+    const usb = new VirtualUsb();
+    const dev = usb.add(new VirtualRtlSdr({ paced: false, serial: 'SITE-B', bus: '1', ports: [5] }));
+    const watcher = await DongleWatcher.create(() => undefined, {
+      hasUsbBus: () => true,
+      loadBackend: async () => usb as unknown as UsbBackend,
+    });
+    const found = watcher.list()[0];
+    if (!found) throw new Error('virtual dongle not listed');
+    const r = await ReattachingRtlSdr.open(watcher, found);
+    await r.setSampleRate(1_024_000);
+    await r.setCenterFrequency(433_920_000);
+    await r.setGain(280);
+    const chunks: IqChunk[] = [];
+    const events: StreamEvent[] = [];
+    await r.startStream(
+      (c) => chunks.push({ ...c, data: c.data.subarray(0, 2) }),
+      (e) => events.push(e),
+    );
+    while (chunks.length < 10) await sleep(2);
+    dev.unplug();
+    while (!events.some((e) => e.type === 'disconnected')) await sleep(2);
+    expect(r.attached).toBe(false);
+    await expect(r.setCenterFrequency(434_000_000)).rejects.toMatchObject({ code: 'BW_ERR_USB_DISCONNECTED' });
+    const before = chunks.length;
+    const lastBefore = chunks[before - 1] as IqChunk;
+    await sleep(30);
+    dev.replug();
+    while (!events.some((e) => e.type === 'reconnected') || chunks.length < before + 10) await sleep(2);
+    expect(r.attached).toBe(true);
+    // The setting asked for while unplugged was applied on reattach.
+    const st = dev.radioState();
+    expect(Math.abs(st.centerHz - 434_000_000)).toBeLessThan(2000);
+    expect(st.tunerGainTenthsDb).toBe(280);
+    expect(st.sampleRateHz).toBeCloseTo(1_024_000, 3);
+    const gap = events.find((e) => e.type === 'samples-lost' && e.reason === 'gap');
+    expect(gap).toBeDefined();
+    const firstAfter = chunks[before] as IqChunk;
+    expect(firstAfter.sampleIndex).toBeGreaterThan(lastBefore.sampleIndex + 1);
+    for (let i = before + 1; i < chunks.length; i++) {
+      expect((chunks[i] as IqChunk).sampleIndex).toBeGreaterThan((chunks[i - 1] as IqChunk).sampleIndex);
+    }
+    await r.close();
     watcher.close();
   });
 });
