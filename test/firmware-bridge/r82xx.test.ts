@@ -25,7 +25,60 @@ function expectedMixDiv(loHz: number): number {
   return 64;
 }
 
+/**
+ * librtlsdr 0.6's PLL maths written out independently for the test: divider by VCO range, N = floor(vco /
+ * 2·xtal), fraction in kHz expanded bit by bit against thresholds floor(2·ref_kHz / 2^k), k = 1..15.
+ * Below the /64 limit we clamp to /64 (documented difference).
+ */
+function referencePll(loHz: number, xtal = XTAL, fineTune = 2, powerRef = 2) {
+  const fKhz = Math.floor((loHz + 500) / 1000);
+  let mix = 2;
+  let div = 0;
+  while (mix <= 64 && !(fKhz * mix >= 1_770_000 && fKhz * mix < 3_540_000)) {
+    mix *= 2;
+    div++;
+  }
+  if (mix > 64) {
+    mix = 64;
+    div = 5;
+  }
+  if (fineTune > powerRef) div--;
+  else if (fineTune < powerRef) div++;
+  const vco = loHz * mix;
+  const nint = Math.floor(vco / (2 * xtal));
+  let rem = Math.floor((vco - 2 * xtal * nint) / 1000);
+  const refKhz = Math.floor((xtal + 500) / 1000);
+  let sdm = 0;
+  for (let k = 1; k <= 15 && rem > 1; k++) {
+    const t = Math.floor((2 * refKhz) / 2 ** k);
+    if (rem > t) {
+      sdm += 2 ** (16 - k);
+      rem -= t;
+    }
+  }
+  const ni = Math.floor((nint - 13) / 4);
+  return { r10div: div, r14: ni + ((nint - 13 - 4 * ni) << 6), r15: sdm & 0xff, r16: sdm >> 8 };
+}
+
 describe('R82xx PLL', () => {
+  it.each([100e6, 433.92e6, 1090e6, 24e6, 1766e6])(
+    'registers at %d Hz equal the independent librtlsdr formula',
+    async (rf) => {
+      const dev = new FakeRtlDevice();
+      const sdr = await RtlSdr.open(dev);
+      await sdr.setSampleRate(2_048_000);
+      await sdr.setCenterFrequency(rf);
+      const ref = referencePll(rf + 1_625_000);
+      expect({
+        r10div: (dev.tuner.get(0x10) ?? 0) >> 5,
+        r14: dev.tuner.get(0x14),
+        r15: dev.tuner.get(0x15),
+        r16: dev.tuner.get(0x16),
+      }).toEqual(ref);
+      await sdr.close();
+    },
+  );
+
   it('reproduces the librtlsdr trace values at 100 MHz (LO 103.57 MHz)', () => {
     const p = pllSettings(103_570_000, XTAL, 2, 2);
     expect(p.mixDiv).toBe(32);
