@@ -30,6 +30,8 @@ export interface VoiceAudioOptions {
 }
 
 const SHIFT = 18;
+const SIN = SIN_TABLE;
+const COS = COS_TABLE;
 const FRAC_MASK = (1 << SHIFT) - 1;
 const FRAC_SCALE = 1 / (1 << SHIFT);
 if (SHIFT !== TRIG_SHIFT) throw new Error('audio.ts: SHIFT must equal TRIG_SHIFT');
@@ -117,8 +119,8 @@ export class VoiceAudio {
 
   /** Σ c_i·sin(phase_i(j)) returned, Σ d_i·cos(phase_i(j)) into `this.sumB`; interpolated tables. */
   private sums(j: number, c: Float64Array, d: Float64Array): number {
-    const sinT = SIN_TABLE;
-    const cosT = COS_TABLE;
+    const sinT = SIN;
+    const cosT = COS;
     let acc = 0;
     let accB = 0;
     for (let i = 0; i < this.k; i++) {

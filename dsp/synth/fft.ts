@@ -31,6 +31,8 @@ export class Fft {
   inverse(re: Float64Array, im: Float64Array): void {
     const n = this.size;
     const rev = this.rev;
+    const cosT = this.cosT;
+    const sinT = this.sinT;
     for (let i = 0; i < n; i++) {
       const j = rev[i] as number;
       if (j > i) {
@@ -47,8 +49,8 @@ export class Fft {
       const step = n / len;
       for (let i = 0; i < n; i += len) {
         for (let k = 0; k < half; k++) {
-          const wr = this.cosT[k * step] as number;
-          const wi = this.sinT[k * step] as number;
+          const wr = cosT[k * step] as number;
+          const wi = sinT[k * step] as number;
           const a = i + k;
           const b = a + half;
           const br = re[b] as number;

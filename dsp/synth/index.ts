@@ -22,3 +22,4 @@ export {
   type VenueEventKind,
   type VenueAssignment,
 } from './venue.ts';
+export { makeExample, EXAMPLE_KINDS, type ExampleKind, type ExampleParams, type Example } from './examples.ts';

@@ -59,14 +59,20 @@ export interface ToneEmitterSpec extends EmitterBaseSpec {
   /** Initial phase, cycles (0..1). */
   phaseCycles?: number;
 }
-export interface AmEmitterSpec extends EmitterBaseSpec {
+/** Options of the voice-like modulation shared by AM, NFM and microphones. */
+export interface VoiceSpec {
+  /** Probability that a 0.25 s syllable is a pause (carrier only). Default 0.1. */
+  voicePause?: number;
+}
+
+export interface AmEmitterSpec extends EmitterBaseSpec, VoiceSpec {
   kind: 'am';
   /** Modulation depth 0..1 (peak). Default 0.8. */
   modulationDepth?: number;
   /** Highest audio frequency, Hz. Default 3000 (6 kHz occupied, 6K00A3E). */
   audioHighHz?: number;
 }
-export interface NfmEmitterSpec extends EmitterBaseSpec {
+export interface NfmEmitterSpec extends EmitterBaseSpec, VoiceSpec {
   kind: 'nfm';
   /** Peak deviation, Hz. Default 2500 (12.5 kHz channel); 5000 for 25 kHz channels. */
   deviationHz?: number;
@@ -82,7 +88,7 @@ export interface WfmEmitterSpec extends EmitterBaseSpec {
   /** 19 kHz pilot plus 38 kHz DSB-SC "L-R" content. Default true. */
   stereo?: boolean;
 }
-export interface MicEmitterSpec extends EmitterBaseSpec {
+export interface MicEmitterSpec extends EmitterBaseSpec, VoiceSpec {
   kind: 'mic';
   /** Peak deviation, Hz. Default 45000. */
   deviationHz?: number;

@@ -35,6 +35,7 @@ export function validateEmitterSpec(spec: EmitterSpec, where = 'emitter'): void 
   if (spec.kind === 'noise') num(s.densityDbfsPerHz, `${at}.densityDbfsPerHz`, { max: 0 });
   else num(s.levelDbfs, `${at}.levelDbfs`, { max: 40 });
   num(s.seed, `${at}.seed`, { optional: true });
+  num(s.voicePause, `${at}.voicePause`, { optional: true, min: 0, max: 1 });
   switch (spec.kind) {
     case 'ofdm':
     case 'barrage':

@@ -32,7 +32,7 @@ export class Rng {
   }
   /** Gamma(shape, 1): sum of exponentials for small integer shapes, Marsaglia–Tsang otherwise. */
   gamma(shape: number): number {
-    if (Number.isInteger(shape) && shape <= 32) {
+    if (Number.isInteger(shape) && shape <= 4) {
       let s = 0;
       for (let i = 0; i < shape; i++) s += this.exp();
       return s;

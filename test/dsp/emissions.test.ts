@@ -92,7 +92,9 @@ describe('emission measurement on known shapes', () => {
       expect(Math.abs(e.peakHz - hz(centerBin))).toBeLessThan(sigmaBins * BIN_HZ);
       expect(Math.abs(e.occupiedBandwidthHz / (5.152 * sigmaBins * BIN_HZ) - 1)).toBeLessThan(0.1);
       expect(Math.abs(e.xDbBandwidthHz / (6.92 * sigmaBins * BIN_HZ) - 1)).toBeLessThan(0.1);
-      expect(Math.abs(e.peakDbfs + 35)).toBeLessThan(1.5);
+      // The peak bin of a noise-like hump is the largest of a few ±1/√M-fluctuating bins: biased upwards.
+      expect(e.peakDbfs + 35).toBeGreaterThan(-1);
+      expect(e.peakDbfs + 35).toBeLessThan(2.5);
     }
   });
 

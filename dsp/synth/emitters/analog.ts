@@ -8,6 +8,12 @@ import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt, phaseIncrement } from '../ta
 import { Emitter, type ReceiverBand } from './base.ts';
 import { EnvelopeEmitter } from './envelope.ts';
 
+// module-local aliases: imported bindings can cost a getter call per access under some loaders (tsx, vite-node)
+const SIN = SIN_TABLE;
+const COS = COS_TABLE;
+const SHIFT = TRIG_SHIFT;
+const phaseAtL = phaseAt;
+
 /** Unmodulated carrier. Specialised loop: no envelope at all. */
 export class ToneEmitter extends Emitter {
   declare readonly spec: ToneEmitterSpec;
@@ -40,7 +46,11 @@ export class AmEmitter extends EnvelopeEmitter {
   constructor(spec: AmEmitterSpec, sceneKey: number) {
     super(spec, sceneKey);
     this.depth = spec.modulationDepth ?? 0.8;
-    this.audio = new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 200, hiHz: spec.audioHighHz ?? 3000 });
+    this.audio = new VoiceAudio(deriveKey(this.key, 'audio'), {
+      loHz: 200,
+      hiHz: spec.audioHighHz ?? 3000,
+      pause: spec.voicePause ?? 0.1,
+    });
   }
   halfSpanHz(): number {
     return this.spec.audioHighHz ?? 3000;
@@ -120,9 +130,9 @@ abstract class FmEmitter extends EnvelopeEmitter {
     }
     for (let i = 0; i < this.steady.length; i++) {
       const t = this.steady[i] as SteadyTone;
-      const idx = phaseAt(g, t.inc) >>> TRIG_SHIFT;
-      ph += (t.devHz / (2 * Math.PI * t.toneHz)) * (SIN_TABLE[idx] as number);
-      fr += t.devHz * (COS_TABLE[idx] as number);
+      const idx = phaseAtL(g, t.inc) >>> SHIFT;
+      ph += (t.devHz / (2 * Math.PI * t.toneHz)) * (SIN[idx] as number);
+      fr += t.devHz * (COS[idx] as number);
     }
     out[o] = 1;
     out[o + 1] = ph;
@@ -139,7 +149,13 @@ export class NfmEmitter extends FmEmitter {
     const hi = spec.audioHighHz ?? 3000;
     const ctcss = spec.ctcssHz ?? 0;
     this.parts.push({
-      audio: new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 600, hiHz: hi, tilt: 1.5, tones: 1 }),
+      audio: new VoiceAudio(deriveKey(this.key, 'audio'), {
+        loHz: 600,
+        hiHz: hi,
+        tilt: 1.5,
+        tones: 1,
+        pause: spec.voicePause ?? 0.1,
+      }),
       devHz: (ctcss > 0 ? dev * 0.85 : dev) * NFM_DRIVE,
       hiHz: hi,
     });
@@ -158,7 +174,13 @@ export class MicEmitter extends FmEmitter {
     const dev = spec.deviationHz ?? 45000;
     const hi = spec.audioHighHz ?? 15000;
     this.parts.push({
-      audio: new VoiceAudio(deriveKey(this.key, 'audio'), { loHz: 300, hiHz: hi, tilt: 1.5, tones: 1 }),
+      audio: new VoiceAudio(deriveKey(this.key, 'audio'), {
+        loHz: 300,
+        hiHz: hi,
+        tilt: 1.5,
+        tones: 1,
+        pause: spec.voicePause ?? 0.1,
+      }),
       devHz: dev * 0.95 * WIDE_DRIVE,
       hiHz: hi,
     });

@@ -1,13 +1,12 @@
 /**
- * Emitters synthesised block-wise in the frequency domain: OFDM (one IFFT per symbol plus cyclic prefix) and
- * barrage noise (Gaussian bins over the bandwidth, IFFT, sine-windowed 50 % overlap-add so the variance stays
- * constant). Blocks are indexed from absolute sample 0 and filled from hashes of (key, block), so a sample is a pure
- * function of its index; the last blocks are cached for the sequential case. Bins that would land outside the
- * receiver band are left empty, so nothing aliases.
+ * Emitters synthesised in the frequency domain: OFDM (one IFFT per symbol plus cyclic prefix; symbols indexed
+ * from absolute sample 0 and filled from hashes of (key, symbol), the last two cached) and barrage noise (a
+ * periodic flat-spectrum table read at hashed offsets). A sample is a pure function of its index. Bins that would
+ * land outside the receiver band are left empty, so nothing aliases.
  */
 import type { BarrageEmitterSpec, OfdmEmitterSpec, PulseEmitterSpec } from '../spec.ts';
 import { type Fft, fftPlan } from '../fft.ts';
-import { GAUSS_TABLE_MASK, gaussianTable, hash32, mix32 } from '../prng.ts';
+import { hash32, hashUnit, mix32 } from '../prng.ts';
 import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
 import { Emitter, nextPow2, type ReceiverBand } from './base.ts';
 
@@ -73,87 +72,105 @@ abstract class BlockEmitter extends Emitter {
   }
 }
 
-/** Barrage jammer / wideband noise: flat-topped band-limited Gaussian noise. */
-export class BarrageEmitter extends BlockEmitter {
+/** Length of the barrage's periodic noise table, samples (2^16: 27 ms at 2.4 MS/s, 512 KiB). */
+const BARRAGE_TABLE = 1 << 16;
+/** Crossfade block length, samples. */
+const BARRAGE_BLOCK = 4096;
+
+/**
+ * Barrage jammer / wideband noise: flat-topped band-limited noise. At tune time one periodic sequence is built in
+ * the frequency domain (unit-magnitude bins with seeded random phases over the bandwidth, already at the emitter's
+ * offset and clipped to the receiver band, then one big IFFT): a random-phase multitone, Gaussian by the central
+ * limit theorem and with an exactly flat spectrum. Rendering reads it at a seeded random offset per block of
+ * 4096 samples, crossfaded with sine windows (50 % overlap, power complementary), so it never repeats visibly and
+ * costs two table reads per sample. No per-block FFT, no mixing.
+ */
+export class BarrageEmitter extends Emitter {
   declare readonly spec: BarrageEmitterSpec | PulseEmitterSpec;
-  private bins = new Int32Array(0);
-  private nBins = 0;
-  private window = new Float64Array(0);
+  private tRe = new Float32Array(0);
+  private tIm = new Float32Array(0);
+  private readonly window = new Float32Array(BARRAGE_BLOCK);
+  private builtFor = '';
+  private empty = true;
+
+  constructor(spec: BarrageEmitterSpec | PulseEmitterSpec, sceneKey: number) {
+    super(spec, sceneKey);
+    for (let j = 0; j < BARRAGE_BLOCK; j++) this.window[j] = Math.sin((Math.PI * (j + 0.5)) / BARRAGE_BLOCK);
+  }
 
   halfSpanHz(): number {
     return this.spec.bandwidthHz / 2;
   }
 
   protected override onTune(band: ReceiverBand): void {
-    super.onTune(band);
     const fs = band.sampleRateHz;
-    // ~1 kHz bins or finer relative to the bandwidth, within 64..4096 points
-    const size = Math.min(4096, Math.max(64, nextPow2(Math.max(fs / 2000, (8 * fs) / this.spec.bandwidthHz))));
-    if (size !== this.size) {
-      this.allocate(size);
-      this.bins = new Int32Array(size);
-      this.window = new Float64Array(size);
-      for (let j = 0; j < size; j++) this.window[j] = Math.sin((Math.PI * (j + 0.5)) / size);
+    const id = `${fs}/${this.offsetHz}/${this.amp}`;
+    if (id === this.builtFor) return;
+    this.builtFor = id;
+    const M = BARRAGE_TABLE;
+    const re = new Float64Array(M);
+    const im = new Float64Array(M);
+    const binHz = fs / M;
+    const half = this.spec.bandwidthHz / 2;
+    const limit = (fs / 2) * 0.98;
+    const k0 = Math.ceil((this.offsetHz - half) / binHz);
+    const k1 = Math.floor((this.offsetHz + half) / binHz);
+    let used = 0;
+    for (let k = k0; k <= k1; k++) {
+      if (Math.abs(k * binHz) >= limit) continue;
+      const idx = ((k % M) + M) % M;
+      const th = 2 * Math.PI * hashUnit(this.key, idx + M * 7);
+      re[idx] = Math.cos(th);
+      im[idx] = Math.sin(th);
+      used++;
     }
-    const binHz = fs / size;
-    this.nBins = this.usableBins(this.spec.bandwidthHz, size, false, this.bins);
-    const nominal = 2 * Math.floor(this.spec.bandwidthHz / 2 / binHz) + 1;
-    // complex Gaussian bins of variance 2 each: time variance 2·nominal; in-band part keeps its density
-    this.scale = this.amp / Math.sqrt(2 * nominal);
-  }
-
-  protected fillBlock(b: number, re: Float64Array, im: Float64Array): void {
-    const t = gaussianTable();
-    const mask = GAUSS_TABLE_MASK;
-    const h = hash32(this.key, b);
-    const stride = (mix32(h, 0x9b05688c) | 1) & mask;
-    let idx = h & mask;
-    for (let i = 0; i < this.nBins; i++) {
-      const k = this.bins[i] as number;
-      re[k] = t[idx] as number;
-      im[k] = t[(idx + 32768) & mask] as number;
-      idx = (idx + stride) & mask;
+    this.empty = used === 0;
+    if (this.tRe.length !== M) {
+      this.tRe = new Float32Array(M);
+      this.tIm = new Float32Array(M);
+    }
+    if (this.empty) return;
+    fftPlan(M).inverse(re, im);
+    const nominal = Math.max(1, k1 - k0 + 1);
+    const sc = this.amp / Math.sqrt(nominal);
+    for (let i = 0; i < M; i++) {
+      this.tRe[i] = (re[i] as number) * sc;
+      this.tIm[i] = (im[i] as number) * sc;
     }
   }
 
   add(s0: number, n: number, re: Float32Array, im: Float32Array, o: number): void {
-    if (this.nBins === 0) return;
-    const N = this.size;
-    const H = N >> 1;
+    if (this.empty) return;
+    const H = BARRAGE_BLOCK >> 1;
+    const mask = BARRAGE_TABLE - 1;
     const w = this.window;
-    const inc = this.inc;
-    const sc = this.scale;
-    const cosT = COS_TABLE;
-    const sinT = SIN_TABLE;
-    const shift = TRIG_SHIFT;
-    let p = phaseAt(s0, inc);
+    const tRe = this.tRe;
+    const tIm = this.tIm;
     let s = s0;
     let i = o;
     const end = s0 + n;
     while (s < end) {
-      const hb = Math.floor(s / H); // the newer block starting at hb·H and the older one at (hb-1)·H
+      const hb = Math.floor(s / H); // blocks hb (starting at hb·H) and hb-1 overlap here
       const stop = Math.min(end, (hb + 1) * H);
-      const cur = this.block(hb);
-      const prev = hb > 0 ? this.block(hb - 1) : -1;
-      const cRe = this.bufRe[cur] as Float64Array;
-      const cIm = this.bufIm[cur] as Float64Array;
-      const pRe = prev >= 0 ? (this.bufRe[prev] as Float64Array) : null;
-      const pIm = prev >= 0 ? (this.bufIm[prev] as Float64Array) : null;
+      const oc = hash32(this.key, hb) & mask;
+      const op = hb > 0 ? (hash32(this.key, hb - 1) + H) & mask : -1;
       let j = s - hb * H;
-      for (; s < stop; s++, j++, i++) {
-        let xr = (cRe[j] as number) * (w[j] as number);
-        let xi = (cIm[j] as number) * (w[j] as number);
-        if (pRe && pIm) {
-          const wj = w[j + H] as number;
-          xr += (pRe[j + H] as number) * wj;
-          xi += (pIm[j + H] as number) * wj;
+      if (op < 0) {
+        for (; s < stop; s++, j++, i++) {
+          const wc = w[j] as number;
+          const ic = (oc + j) & mask;
+          re[i] = (re[i] as number) + wc * (tRe[ic] as number);
+          im[i] = (im[i] as number) + wc * (tIm[ic] as number);
         }
-        const idx = p >>> shift;
-        const c = cosT[idx] as number;
-        const sn = sinT[idx] as number;
-        re[i] = (re[i] as number) + sc * (xr * c - xi * sn);
-        im[i] = (im[i] as number) + sc * (xr * sn + xi * c);
-        p = (p + inc) | 0;
+      } else {
+        for (; s < stop; s++, j++, i++) {
+          const wc = w[j] as number;
+          const wp = w[j + H] as number;
+          const ic = (oc + j) & mask;
+          const ip = (op + j) & mask;
+          re[i] = (re[i] as number) + wc * (tRe[ic] as number) + wp * (tRe[ip] as number);
+          im[i] = (im[i] as number) + wc * (tIm[ic] as number) + wp * (tIm[ip] as number);
+        }
       }
     }
   }

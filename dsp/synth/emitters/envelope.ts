@@ -82,13 +82,25 @@ export abstract class EnvelopeEmitter extends Emitter {
       const da = ((env[3] as number) - a0) / D;
       const stop = Math.min(g + D, end);
       let k = s - g;
-      for (; s < stop; s++, k++, i++) {
-        const ph = base + k * (d0 + k * (c2 + k * c3));
-        const idx = (p + ((ph * one) | 0)) >>> shift;
-        const a = A * (a0 + da * k);
-        re[i] = (re[i] as number) + a * (cosT[idx] as number);
-        im[i] = (im[i] as number) + a * (sinT[idx] as number);
-        p = (p + inc) | 0;
+      if (da === 0) {
+        // constant envelope (FM, FSK): the common case, one multiply less per sample
+        const a = A * a0;
+        for (; s < stop; s++, k++, i++) {
+          const ph = base + k * (d0 + k * (c2 + k * c3));
+          const idx = (p + ((ph * one) | 0)) >>> shift;
+          re[i] = (re[i] as number) + a * (cosT[idx] as number);
+          im[i] = (im[i] as number) + a * (sinT[idx] as number);
+          p = (p + inc) | 0;
+        }
+      } else {
+        for (; s < stop; s++, k++, i++) {
+          const ph = base + k * (d0 + k * (c2 + k * c3));
+          const idx = (p + ((ph * one) | 0)) >>> shift;
+          const a = A * (a0 + da * k);
+          re[i] = (re[i] as number) + a * (cosT[idx] as number);
+          im[i] = (im[i] as number) + a * (sinT[idx] as number);
+          p = (p + inc) | 0;
+        }
       }
     }
   }
