@@ -9,7 +9,6 @@ import type { Alarm, FrequencyPlan, IqBlock, Source, TrackedEmission } from '../
 import { HeuristicClassifier, type Classifier } from '../tracking/classifier.ts';
 import { FrameConsumer } from './consumer.ts';
 import { SpectralPipeline, type SpectralOptions } from './spectral.ts';
-import { FloorRiseJammingStage } from './jamming-stage.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
 
 export interface DetectionRecord {
@@ -108,7 +107,7 @@ export class Analyzer {
       centerHz: block.centerHz,
       sampleRateHz: block.sampleRateHz,
       plan,
-      jamming: createJammingStage() ?? new FloorRiseJammingStage(),
+      jamming: createJammingStage({ learnS: this.o.pipeline?.floorLearnS }),
       lineIntervalMs: 1e12,
       ...(this.o.pipeline ?? {}),
     });

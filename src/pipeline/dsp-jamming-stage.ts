@@ -1,6 +1,75 @@
-/** Adapter from dsp/jamming (when present) to the pipeline's JammingStage; null until that module lands. */
-import type { JammingStage } from './jamming-stage.ts';
+/**
+ * Adapter from dsp/jamming's JammingDetector (barrage, sweep, pulse, CW) to the pipeline's JammingStage, tuned for
+ * the alarm latency goal (< 1 s): barrage must persist 0.5 s, a CW line 0.6 s. Should the detector throw (it is
+ * young code), the stage falls back to the built-in floor-rise barrage detector rather than stop the pipeline.
+ */
+import { JammingDetector, type JammingOptions } from '../../dsp/jamming.ts';
+import type { JammerDetection } from '../../dsp/types.ts';
+import { FloorRiseJammingStage, type JammingInput, type JammingStage } from './jamming-stage.ts';
 
-export function createJammingStage(): JammingStage | null {
-  return null;
+export interface JammingStageOptions {
+  /** Baseline learning time, s (default 10). */
+  learnS?: number;
+  detector?: Partial<Omit<JammingOptions, 'fftSize' | 'excludeMask'>>;
+}
+
+class DspJammingStage implements JammingStage {
+  private det: JammingDetector | null = null;
+  private active = false;
+  private readonly fallback = new FloorRiseJammingStage();
+  private failed = false;
+  errors = 0;
+
+  constructor(private readonly o: JammingStageOptions) {}
+
+  process(i: JammingInput): JammerDetection[] {
+    if (this.failed) return this.fallback.process(i);
+    try {
+      this.det ??= new JammingDetector({
+        fftSize: i.spectrum.fftSize,
+        excludeMask: i.exclude,
+        edgeFraction: 0.08,
+        tracker: { learnS: this.o.learnS ?? 10 },
+        barrage: { persistS: 0.5 },
+        cw: { minDurationS: 0.6, minFrames: 12 },
+        pulse: { minCycles: 3 },
+        ...(this.o.detector ?? {}),
+      });
+      const out = this.det.update({
+        spectrum: i.spectrum as JammingInput['spectrum'] & { binFlags?: Uint8Array },
+        timeS: i.timeMs / 1000,
+        psdLin: i.psdLin,
+        floor: i.floor,
+        detMask: i.mask,
+        emissions: i.emissions,
+        emissionCount: i.emissions.length,
+      });
+      this.active = out.length > 0;
+      return out.map((d) => ({
+        type: d.type,
+        startHz: d.startHz,
+        stopHz: d.stopHz,
+        score: d.score,
+        detail: { ...d.detail },
+      }));
+    } catch {
+      this.errors++;
+      this.failed = true;
+      return this.fallback.process(i);
+    }
+  }
+
+  holdBaseline(): boolean {
+    return this.failed ? this.fallback.holdBaseline() : this.active;
+  }
+
+  reset(): void {
+    this.det?.reset();
+    this.fallback.reset();
+    this.active = false;
+  }
+}
+
+export function createJammingStage(o: JammingStageOptions = {}): JammingStage {
+  return new DspJammingStage(o);
 }

@@ -4,7 +4,7 @@
  * other is configured: a barrage jammer raises the noise floor over the learned baseline (BeJamDetect: 3 dB =
  * medium) across most of the band, something CFAR alone cannot see because it adapts to it.
  */
-import type { JammerDetection, Spectrum } from '../../dsp/types.ts';
+import type { Emission, JammerDetection, Spectrum } from '../../dsp/types.ts';
 import type { NoiseFloorEstimator, NoiseFloorTracker } from '../../dsp/noise-floor.ts';
 
 export interface JammingInput {
@@ -17,6 +17,8 @@ export interface JammingInput {
   floorTracker: NoiseFloorTracker;
   /** Time of the spectrum, ms. */
   timeMs: number;
+  /** This spectrum's emissions (fast path). */
+  emissions: readonly Emission[];
 }
 
 export interface JammingStage {

@@ -315,7 +315,6 @@ export class SpectralPipeline {
     const emissions: Emission[] = [];
     for (let i = 0; i < count; i++) emissions.push({ ...this.extractor.emissions[i]! });
     const weakFrom = emissions.length;
-    if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions);
     const jamming =
       this.o.jamming?.process({
         spectrum: s,
@@ -326,7 +325,9 @@ export class SpectralPipeline {
         floor: this.floor,
         floorTracker: this.floorTracker,
         timeMs,
+        emissions,
       }) ?? [];
+    if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions);
     const events = this.tracker.update({ timeMs, durationMs, binHz: s.binHz, emissions, weakFrom });
     const edge = Math.round(n * (this.o.edgeGuardFraction ?? 0.08));
     const usableStartHz = s.startHz + edge * s.binHz;

@@ -8,7 +8,6 @@ import { createRingBuffers, IqRing } from './ring.ts';
 import { SpectralPipeline, type PipelineFrame, type SpectralOptions } from './spectral.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.ts';
 import type { FrequencyPlan, IqBlock } from '../types.ts';
-import { FloorRiseJammingStage } from './jamming-stage.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
 
 export interface PipelineHandle {
@@ -112,7 +111,7 @@ export class InProcessPipeline implements PipelineHandle {
     options: Omit<SpectralOptions, 'jamming'>,
     private readonly onFrames: (frames: PipelineFrame[]) => void,
   ) {
-    this.pipeline = new SpectralPipeline({ ...options, jamming: createJammingStage() ?? new FloorRiseJammingStage() });
+    this.pipeline = new SpectralPipeline({ ...options, jamming: createJammingStage({ learnS: options.floorLearnS }) });
   }
   push(block: IqBlock): boolean {
     const f = this.pipeline.push(block);

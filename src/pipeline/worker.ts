@@ -5,7 +5,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { IqRing, type RingBuffers } from './ring.ts';
 import { SpectralPipeline, type PipelineFrame, type SpectralOptions } from './spectral.ts';
-import { FloorRiseJammingStage } from './jamming-stage.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
 import type { FrequencyPlan } from '../types.ts';
 
@@ -27,7 +26,7 @@ const port = parentPort!;
 const ring = new IqRing(init.ring);
 const pipeline = new SpectralPipeline({
   ...init.options,
-  jamming: createJammingStage() ?? new FloorRiseJammingStage(),
+  jamming: createJammingStage({ learnS: init.options.floorLearnS }),
 });
 let stopping = false;
 let pending: PipelineFrame[] = [];

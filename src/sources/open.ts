@@ -19,6 +19,11 @@ export interface LiveInputOptions {
   id?: string;
   /** Virtual venue time scale (1 = real time schedule). */
   timeScale?: number;
+  /** Virtual venue cluster to watch (mic, pmr, fm). */
+  cluster?: 'mic' | 'pmr' | 'fm';
+  /** Virtual dongle serial / USB port (several virtual sensors). */
+  serial?: string;
+  port?: number;
 }
 
 export type InputSpec =

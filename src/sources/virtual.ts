@@ -1,67 +1,68 @@
 /**
- * The simulated venue: firmware-bridge's register-level virtual dongle, driven by the real RtlSdr driver, hearing a
- * `dsp/synth` scene (through firmware-bridge/virtual/scene-source.ts when present) or the bridge's test tones.
+ * The simulated venue: firmware-bridge's register-level virtual dongle, driven by the real RtlSdr driver,
+ * hearing the dsp/synth venue scene (scenes: `venue` with staged events, `venue-quiet` licensed traffic only,
+ * `tone` a couple of test tones).
  */
 import { RtlSdr } from '../../firmware-bridge/rtlsdr.ts';
 import type { TunableIqDevice } from '../../firmware-bridge/types.ts';
 import { VirtualRtlSdr } from '../../firmware-bridge/virtual/virtual-dongle.ts';
-import type { IqSignalSource } from '../../firmware-bridge/virtual/signal-source.ts';
-import { ToneTestSource } from '../../firmware-bridge/virtual/signal-source.ts';
+import { SceneSource } from '../../firmware-bridge/virtual/scene-source.ts';
+import { ToneTestSource, type IqSignalSource } from '../../firmware-bridge/virtual/signal-source.ts';
+import { REFERENCE_TUNER_GAIN_DB, VENUE_CLUSTERS, venueScene } from '../../dsp/synth/venue.ts';
 import { ConfigError } from '../errors.ts';
 
 export interface VirtualOptions {
+  /** Venue schedule time scale (0.1 = ten times faster). */
   timeScale?: number;
   serial?: string;
   /** Bus port, so several virtual dongles have distinct USB paths. */
   port?: number;
   seed?: number;
+  /** Which venue cluster this dongle watches by default (mic, pmr, fm). */
+  cluster?: (typeof VENUE_CLUSTERS)[number]['id'];
 }
 
 export interface OpenedVirtual {
   device: TunableIqDevice;
   defaultCenterHz: number;
+  /** Gain at which the scene's dBFS levels hold, dB. */
+  defaultGainDb: number;
   description: string;
 }
 
-/** A scene-backed signal source if the synth/bridge adapter exists; null otherwise. */
-async function sceneSource(
-  scene: string,
-  o: VirtualOptions,
-): Promise<{ source: IqSignalSource; centerHz: number } | null> {
-  const path = '../../firmware-bridge/virtual/scene-source.ts';
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(path)) as Record<string, unknown>;
-  } catch {
-    return null;
+export const VIRTUAL_SCENES = ['venue', 'venue-quiet', 'tone'] as const;
+
+const sources = new Map<string, IqSignalSource>();
+
+/** One scene per (name, time scale, seed), shared by every virtual dongle so they hear the same venue. */
+function sceneSource(name: string, o: VirtualOptions): IqSignalSource {
+  const key = `${name}|${o.timeScale ?? 1}|${o.seed ?? ''}`;
+  let s = sources.get(key);
+  if (s) return s;
+  if (name === 'venue' || name === 'venue-quiet') {
+    s = new SceneSource(venueScene({ timeScale: o.timeScale, seed: o.seed, quiet: name === 'venue-quiet' }));
+  } else if (name === 'tone') {
+    s = new ToneTestSource();
+  } else {
+    throw new ConfigError('BW_ERR_INPUT', `unknown virtual scene '${name}' (known: ${VIRTUAL_SCENES.join(', ')})`, {
+      field: '--input',
+    });
   }
-  const make = (mod.venueSource ?? mod.createSceneSource ?? mod.sceneSource) as ((o: unknown) => unknown) | undefined;
-  if (typeof make !== 'function') return null;
-  const src = make({ scene, timeScale: o.timeScale, seed: o.seed }) as IqSignalSource & { centerHz?: number };
-  return { source: src, centerHz: src.centerHz ?? 470e6 };
+  sources.set(key, s);
+  return s;
 }
 
 export async function openVirtualDevice(scene: string | undefined, o: VirtualOptions = {}): Promise<OpenedVirtual> {
   const name = scene ?? 'venue';
-  let source: IqSignalSource;
-  let centerHz: number;
-  const s = await sceneSource(name, o);
-  if (s) {
-    source = s.source;
-    centerHz = s.centerHz;
-  } else if (name === 'tone' || name === 'venue') {
-    // Fallback scene: a few tones around 446 MHz so the chain has something to see.
-    source = new ToneTestSource({
-      tones: [
-        { freqHz: 446.00625e6, levelDbm: -70 },
-        { freqHz: 446.5e6, levelDbm: -75 },
-      ],
-    } as never);
-    centerHz = 446.2e6;
-  } else {
-    throw new ConfigError('BW_ERR_INPUT', `unknown virtual scene '${name}'`, { field: '--input' });
-  }
-  const dongle = new VirtualRtlSdr({ source, serial: o.serial ?? '00000001', ports: [o.port ?? 1] });
+  const source = sceneSource(name, o);
+  const cluster = VENUE_CLUSTERS.find((c) => c.id === (o.cluster ?? 'pmr')) ?? VENUE_CLUSTERS[0];
+  const serial = o.serial ?? '00000001';
+  const dongle = new VirtualRtlSdr({ source, serial, ports: [o.port ?? 1] });
   const device = await RtlSdr.open(dongle);
-  return { device, defaultCenterHz: centerHz, description: `virtual dongle ${o.serial ?? '00000001'} (scene ${name})` };
+  return {
+    device,
+    defaultCenterHz: name === 'tone' ? 100.1e6 : cluster.centerHz,
+    defaultGainDb: REFERENCE_TUNER_GAIN_DB,
+    description: `virtual dongle ${serial} (scene ${name})`,
+  };
 }

@@ -1,0 +1,72 @@
+/** Each jammer type, synthesised, is alarmed as jamming with the right type and frequency within 1 s. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeRecording, type AlarmRecord } from '../../src/pipeline/analyze.ts';
+import { writeSigmf, type SynthScene } from './synthetic.ts';
+
+const FC = 446.2e6;
+const ON = 2; // jammer switches on at 2 s, after a 1.5 s baseline
+const dir = mkdtempSync(join(tmpdir(), 'bw-jam-'));
+
+async function jamAlarms(name: string, scene: Partial<SynthScene>): Promise<AlarmRecord[]> {
+  const meta = writeSigmf(join(dir, name), {
+    sampleRateHz: 2.4e6,
+    centerHz: FC,
+    durationS: 3.6,
+    seed: 9,
+    emitters: [],
+    ...scene,
+  });
+  const out: AlarmRecord[] = [];
+  await analyzeRecording(
+    meta,
+    { plan: { name: 'p', assignments: [] }, pipeline: { floorLearnS: 1.5 } },
+    (r) => r.type === 'alarm' && out.push(r),
+  );
+  return out.filter((a) => a.kind === 'jamming');
+}
+
+describe('jammer alarms', () => {
+  it.each([
+    ['cw', { emitters: [{ kind: 'tone', offsetHz: 250000, snrDbPerBin: 25, fromS: ON }] }, FC + 250000, 3000],
+    [
+      'sweep',
+      {
+        emitters: [{ kind: 'tone', offsetHz: 0, snrDbPerBin: 25, fromS: ON, sweepHzPerS: 300000, sweepSpanHz: 1.2e6 }],
+      },
+      NaN,
+      0,
+    ],
+    [
+      'pulse',
+      {
+        emitters: [
+          {
+            kind: 'fm',
+            offsetHz: -300000,
+            widthHz: 200000,
+            modHz: 500,
+            snrDbPerBin: 20,
+            fromS: ON,
+            pulsePeriodS: 0.2,
+            pulseOnS: 0.08,
+          },
+        ],
+      },
+      FC - 300000,
+      200000,
+    ],
+    ['barrage', { barrage: { fromS: ON, toS: 10, riseDb: 6 } }, FC, 100000],
+  ] as const)('%s', async (type, scene, centerHz, tolHz) => {
+    const j = await jamAlarms(type, scene as Partial<SynthScene>);
+    expect(j.length).toBeGreaterThanOrEqual(1);
+    expect(j[0]!.detail.jammerType).toBe(type);
+    expect(j[0]!.t).toBeGreaterThan(ON);
+    expect(j[0]!.t - ON).toBeLessThan(1);
+    if (!Number.isNaN(centerHz)) expect(Math.abs(j[0]!.centerHz! - centerHz)).toBeLessThan(tolHz);
+    else expect(j[0]!.centerHz! > FC - 600000 && j[0]!.centerHz! < FC + 600000).toBe(true);
+    expect(j.every((a) => a.detail.jammerType === type)).toBe(true);
+  });
+});
