@@ -266,9 +266,9 @@ describe('RtlSdr streaming', () => {
     );
     expect(dev.block.get(0x2148)).toBe(0x0000); // FIFO reset before streaming
     await expect(sdr.startStream(() => undefined)).rejects.toMatchObject({ code: 'BW_ERR_STREAM_STATE' });
-    await sleep(20);
+    while (chunks.length < 3) await sleep(2);
     await sdr.setCenterFrequency(433.92e6);
-    await sleep(20);
+    while (!chunks.some((c) => c.centerHz === 433.92e6)) await sleep(2);
     await sdr.stopStream();
     const retune = events.find((e) => e.type === 'retuned');
     expect(retune).toMatchObject({ type: 'retuned', centerHz: 433.92e6 });
@@ -292,8 +292,7 @@ describe('RtlSdr streaming', () => {
     );
     await sleep(5);
     dev.gone = true;
-    await sleep(20);
-    expect(events.some((e) => e.type === 'disconnected')).toBe(true);
+    while (!events.some((e) => e.type === 'disconnected')) await sleep(2);
     expect(sdr.state).toBe('gone');
     await expect(sdr.setCenterFrequency(100e6)).rejects.toMatchObject({ code: 'BW_ERR_USB_DISCONNECTED' });
     await sdr.close();
