@@ -67,9 +67,12 @@ export interface SweepOptions {
   historyPoints?: number;
   /** Points needed to decide (default 8). */
   minPoints?: number;
-  /** Minimum |rate|, bins per spectrum interval (default 0.75). */
+  /**
+   * Minimum |rate|, bins per spectrum interval (default 2). Slower lines look stationary from one spectrum to the
+   * next and are left to the CW / emission tracker.
+   */
   minBinsPerFrame?: number;
-  /** Allowed relative deviation of a step rate from the median rate (default 0.35). */
+  /** A step agrees with the rate within rateTolerance·|rate·dt| + 1.5 bins (default 0.15). */
   rateTolerance?: number;
   /** Fraction of steps that must be consistent (default 0.7). */
   minConsistent?: number;
@@ -80,9 +83,14 @@ export interface PulseOptions {
   onMeanDb?: number;
   /** ...or its strongest bin is this far over the baseline, dB (default 15). */
   onPeakDb?: number;
-  /** Cycles (rising-edge intervals) needed (default 4). */
+  /** Cycles (rising-edge intervals) needed (default 4)... */
   minCycles?: number;
-  /** Interval tolerance around the median period, relative (default 0.15) plus one frame interval. */
+  /** ...and at least this long a run of them, seconds (default 3; at most 15 cycles are kept). */
+  minRunS?: number;
+  /**
+   * Interval tolerance around the period, relative (default 0.05) plus one spectrum interval; the on-times must
+   * agree within the same tolerance (a jammer's clock is steady, PTT is not).
+   */
   periodTolerance?: number;
   /** Periods to ignore (licensed TDMA frames), seconds; ±5 % (default [0.06, 0.05667]). */
   licensedPeriodsS?: number[];
@@ -126,6 +134,8 @@ const MAX_CANDIDATES = 16;
 const MAX_CW_LINES = 16;
 const PULSE_EDGES = 16;
 const MAX_REPORTS = 4;
+/** Seconds a sweep is remembered to explain periodic energy in the segments it crosses. */
+const SWEEP_MEMORY_S = 5;
 
 function newDetection(type: JammerDetection['type'], keys: string[]): JammerDetection {
   const detail: Record<string, number> = {};
@@ -142,6 +152,8 @@ export class JammingDetector {
   readonly detections: JammerDetection[] = [];
 
   private readonly usable: Uint8Array;
+  /** Bins inside this spectrum's emissions (left out of the barrage flatness). */
+  private readonly inEmission: Uint8Array;
   private readonly edgeFraction: number;
   private readonly excludeMask: Uint8Array | undefined;
   private segments = 0;
@@ -162,6 +174,8 @@ export class JammingDetector {
   private readonly candHz = new Float64Array(MAX_CANDIDATES);
   private readonly candUsed = new Uint8Array(MAX_CANDIDATES);
   private candCount = 0;
+  private readonly prevCandHz = new Float64Array(MAX_CANDIDATES);
+  private prevCandCount = 0;
   private readonly trT: Float64Array;
   private readonly trF: Float64Array;
   private readonly trWrap: Uint8Array;
@@ -176,6 +190,10 @@ export class JammingDetector {
   );
   private frameDtS = NaN;
   private lastTimeS = NaN;
+  private sweepSeenS = NaN;
+  private sweepPeriodS = 0;
+  private sweepLoHz = 0;
+  private sweepHiHz = 0;
 
   // Pulse state per segment.
   private segOn = new Uint8Array(0);
@@ -186,6 +204,11 @@ export class JammingDetector {
   private segPeriod = new Float64Array(0);
   private segDuty = new Float64Array(0);
   private segFiring = new Uint8Array(0);
+  /** Smoothed level over the baseline while on / while off, dB, per unit. */
+  private segOnLevel = new Float64Array(0);
+  private segOffLevel = new Float64Array(0);
+  /** Smoothed absolute deviation of the on-level, dB: a jammer's on-level is steady, a wobbling hump is not. */
+  private segOnDev = new Float64Array(0);
   private readonly intervalScratch = new Float64Array(PULSE_EDGES);
   private readonly pulseDets = Array.from({ length: MAX_REPORTS }, () =>
     newDetection('pulse', ['periodS', 'dutyCycle', 'cycles', 'segments']),
@@ -210,6 +233,7 @@ export class JammingDetector {
     if (opts.excludeMask && opts.excludeMask.length !== opts.fftSize) throw new RangeError('excludeMask length');
     this.excludeMask = opts.excludeMask;
     this.usable = new Uint8Array(opts.fftSize);
+    this.inEmission = new Uint8Array(opts.fftSize);
     // The tracker is sized when the first spectrum tells us the estimator's segment count.
     this.trackerOpts = opts.tracker;
     this.b = { riseDb: 3, minFraction: 0.5, minRelFlatness: 0.75, persistS: 2, ...opts.barrage };
@@ -218,8 +242,8 @@ export class JammingDetector {
       maxLineWidthBins: 16,
       historyPoints: 24,
       minPoints: 8,
-      minBinsPerFrame: 0.75,
-      rateTolerance: 0.35,
+      minBinsPerFrame: 2,
+      rateTolerance: 0.15,
       minConsistent: 0.7,
       ...opts.sweep,
     };
@@ -227,7 +251,8 @@ export class JammingDetector {
       onMeanDb: 6,
       onPeakDb: 15,
       minCycles: 4,
-      periodTolerance: 0.15,
+      minRunS: 3,
+      periodTolerance: 0.05,
       licensedPeriodsS: [0.06, 0.05667],
       ...opts.pulse,
     };
@@ -256,14 +281,18 @@ export class JammingDetector {
     this.segments = s;
     this.segStart = est.segmentStart;
     this.segUsable = new Uint8Array(s);
-    this.segOn = new Uint8Array(s);
-    this.segRiseT = new Float64Array(s * PULSE_EDGES);
-    this.segOnDur = new Float64Array(s * PULSE_EDGES);
-    this.segEdgeCount = new Int32Array(s);
-    this.segLastRise = new Float64Array(s).fill(NaN);
-    this.segPeriod = new Float64Array(s);
-    this.segDuty = new Float64Array(s);
-    this.segFiring = new Uint8Array(s);
+    // Pulse units: two per segment, 2s = wideband (segment floor rise), 2s+1 = narrowband (strongest bin).
+    this.segOn = new Uint8Array(2 * s);
+    this.segRiseT = new Float64Array(2 * s * PULSE_EDGES);
+    this.segOnDur = new Float64Array(2 * s * PULSE_EDGES);
+    this.segEdgeCount = new Int32Array(2 * s);
+    this.segLastRise = new Float64Array(2 * s).fill(NaN);
+    this.segPeriod = new Float64Array(2 * s);
+    this.segDuty = new Float64Array(2 * s);
+    this.segFiring = new Uint8Array(2 * s);
+    this.segOnLevel = new Float64Array(2 * s);
+    this.segOffLevel = new Float64Array(2 * s);
+    this.segOnDev = new Float64Array(2 * s);
     this.trackerRef = new NoiseFloorTracker({ segments: s, ...this.trackerOpts });
   }
 
@@ -283,9 +312,14 @@ export class JammingDetector {
     this.segOn.fill(0);
     this.segEdgeCount.fill(0);
     this.segLastRise.fill(NaN);
+    this.segOnLevel.fill(0);
+    this.segOffLevel.fill(0);
+    this.segOnDev.fill(0);
     this.cwActive.fill(0);
     this.lastTimeS = NaN;
     this.frameDtS = NaN;
+    this.sweepSeenS = NaN;
+    this.sweepPeriodS = 0;
     this.detections.length = 0;
   }
 
@@ -370,7 +404,13 @@ export class JammingDetector {
     let riseN = 0;
     let relFlat = 0;
     if (ok) {
-      // Flatness of the jammed segments' bins (a barrage is noise: as flat as the noise floor itself).
+      // Flatness of the jammed segments' bins outside any emission (a barrage is noise: as flat as the noise
+      // floor itself; licensed carriers riding on top must not hide it).
+      this.inEmission.fill(0);
+      for (let e = 0; e < fr.emissionCount; e++) {
+        const em = fr.emissions[e] as Emission;
+        this.inEmission.fill(1, em.startBin, em.endBin + 1);
+      }
       let sumLin = 0;
       let sumLn = 0;
       let cnt = 0;
@@ -383,7 +423,7 @@ export class JammingDetector {
         riseSum += 10 * Math.log10(v / base);
         riseN++;
         for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
-          if (!this.usable[i]) continue;
+          if (!this.usable[i] || this.inEmission[i]) continue;
           const x = fr.psdLin[i] as number;
           sumLin += x;
           sumLn += Math.log(x > 1e-30 ? x : 1e-30);
@@ -435,49 +475,62 @@ export class JammingDetector {
     const hp = sw.historyPoints;
     this.collectLineCandidates(fr, sw.minSnrDb, sw.maxLineWidthBins);
     this.candUsed.fill(0);
-    this.trAssigned.fill(0);
-    const maxStepHz = (this.fftSize / 8) * binHz;
-    // 1) Tracks with a rate: nearest candidate to the prediction; saw-tooth wrap back to the start of the span.
-    for (let k = 0; k < MAX_SWEEP_TRACKS; k++) {
-      const cnt = this.trCount[k] as number;
-      if (cnt === 0) continue;
-      const lastIdx = k * hp + (((this.trHead[k] as number) - 1 + hp) % hp);
-      const lt = this.trT[lastIdx] as number;
-      const lf = this.trF[lastIdx] as number;
-      const rate = cnt >= 2 ? (this.trRate[k] as number) : 0;
-      const pred = lf + rate * (t - lt);
-      const gate = cnt >= 2 ? Math.max(3 * binHz, 0.5 * Math.abs(rate * (t - lt))) : maxStepHz;
-      let best = -1;
-      let bestD = gate;
-      for (let c = 0; c < this.candCount; c++) {
-        if (this.candUsed[c]) continue;
-        const d = Math.abs((this.candHz[c] as number) - pred);
-        if (d <= bestD) {
-          bestD = d;
-          best = c;
+    // Only lines that moved since the previous spectrum can belong to a sweep: a candidate with a line within
+    // 1.5 bins of it in the previous spectrum is stationary (licensed carriers, hums, 4FSK) and is left out.
+    for (let c = 0; c < this.candCount; c++) {
+      const f = this.candHz[c] as number;
+      for (let p = 0; p < this.prevCandCount; p++) {
+        if (Math.abs((this.prevCandHz[p] as number) - f) <= 1.5 * binHz) {
+          this.candUsed[c] = 1;
+          break;
         }
       }
-      let wrap = 0;
-      if (best < 0 && cnt >= 4 && Math.abs(rate) > 0) {
-        // Wrap: a candidate near where this track's span starts.
-        const [lo, hi] = this.trackSpan(k);
-        const start = rate > 0 ? lo : hi;
-        const g = Math.max(4 * binHz, 0.15 * (hi - lo));
-        let bd = g;
+    }
+    for (let c = 0; c < this.candCount; c++) this.prevCandHz[c] = this.candHz[c] as number;
+    this.prevCandCount = this.candCount;
+    this.trAssigned.fill(0);
+    const maxStepHz = (this.fftSize / 8) * binHz;
+    // 1) Tracks with a rate first (nearest candidate to the prediction), then their saw-tooth wraps back to the
+    //    start of the span, then one-point tracks (nearest within maxStepHz): established tracks win contested
+    //    candidates.
+    for (let pass = 0; pass < 3; pass++) {
+      for (let k = 0; k < MAX_SWEEP_TRACKS; k++) {
+        const cnt = this.trCount[k] as number;
+        if (cnt === 0 || this.trAssigned[k]) continue;
+        if (pass < 2 !== cnt >= 2) continue;
+        const lastIdx = k * hp + (((this.trHead[k] as number) - 1 + hp) % hp);
+        const lt = this.trT[lastIdx] as number;
+        const lf = this.trF[lastIdx] as number;
+        const rate = cnt >= 2 ? (this.trRate[k] as number) : 0;
+        let target: number;
+        let gate: number;
+        if (pass === 0) {
+          target = lf + rate * (t - lt);
+          gate = Math.max(3 * binHz, 0.5 * Math.abs(rate * (t - lt)));
+        } else if (pass === 1) {
+          if (cnt < 4 || rate === 0) continue;
+          const [lo, hi] = this.trackSpan(k);
+          target = rate > 0 ? lo : hi;
+          gate = Math.max(4 * binHz, 0.15 * (hi - lo));
+        } else {
+          target = lf;
+          gate = maxStepHz;
+        }
+        let best = -1;
+        let bestD = gate;
         for (let c = 0; c < this.candCount; c++) {
           if (this.candUsed[c]) continue;
-          const d = Math.abs((this.candHz[c] as number) - start);
-          if (d <= bd) {
-            bd = d;
+          const d = Math.abs((this.candHz[c] as number) - target);
+          if (d <= bestD) {
+            bestD = d;
             best = c;
           }
         }
-        if (best >= 0) wrap = 1;
-      }
-      if (best >= 0) {
-        this.candUsed[best] = 1;
-        this.trAssigned[k] = 1;
-        this.pushPoint(k, t, this.candHz[best] as number, wrap);
+        if (best >= 0) {
+          this.candUsed[best] = 1;
+          this.trAssigned[k] = 1;
+          this.pushPoint(k, t, this.candHz[best] as number, pass === 1 ? 1 : 0);
+        }
       }
     }
     // 2) Unassigned tracks age; 3) unassigned candidates start tracks (reusing the stalest slot).
@@ -516,6 +569,15 @@ export class JammingDetector {
       if (this.evaluateSweep(k, binHz, fr.spectrum.startHz, d)) {
         this.detections.push(d);
         reports++;
+        if (this.sweepSeenS !== t) {
+          this.sweepLoHz = d.startHz;
+          this.sweepHiHz = d.stopHz;
+        } else {
+          this.sweepLoHz = Math.min(this.sweepLoHz, d.startHz);
+          this.sweepHiHz = Math.max(this.sweepHiHz, d.stopHz);
+        }
+        this.sweepSeenS = t;
+        if ((d.detail.periodS as number) > 0) this.sweepPeriodS = d.detail.periodS as number;
       }
     }
   }
@@ -599,7 +661,7 @@ export class JammingDetector {
           uf += rate * dt;
         } else {
           uf += df;
-          if (dt > 0 && Math.abs(df / dt - rate) <= sw.rateTolerance * Math.abs(rate)) consistent++;
+          if (Math.abs(df - rate * dt) <= sw.rateTolerance * Math.abs(rate * dt) + 1.5 * binHz) consistent++;
         }
       }
       const x = t - t0;
@@ -630,7 +692,7 @@ export class JammingDetector {
       res += e * e;
     }
     const rms = Math.sqrt(res / cnt);
-    if (rms > Math.max(3 * binHz, 2 * Math.abs(rate) * dtFrame)) return false;
+    if (rms > 2 * binHz + 0.1 * Math.abs(rate) * dtFrame) return false;
     out.startHz = lo - binHz;
     out.stopHz = hi + binHz;
     out.score = Math.min(1, consistent / Math.max(1, steps - wraps));
@@ -651,74 +713,121 @@ export class JammingDetector {
     const dtFrame = this.frameDtS > 0 ? this.frameDtS : 0;
     const psd = fr.psdLin;
     for (let s = 0; s < this.segments; s++) {
-      this.segFiring[s] = 0;
+      this.segFiring[2 * s] = 0;
+      this.segFiring[2 * s + 1] = 0;
       const base = tracker.baselineLin[s] as number;
       if (!this.segUsable[s] || !(base > 0)) continue;
-      let sum = 0;
-      let cnt = 0;
       let peak = 0;
       for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
         if (!this.usable[i]) continue;
         const v = psd[i] as number;
-        sum += v;
-        cnt++;
         if (v > peak) peak = v;
       }
-      if (cnt === 0) continue;
-      const on = sum / cnt >= base * onMean || peak >= base * onPeak ? 1 : 0;
-      const was = this.segOn[s] as number;
-      this.segOn[s] = on;
-      const ec = this.segEdgeCount[s] as number;
-      const ring = s * PULSE_EDGES;
-      if (on && !was) {
-        const slot = ec % PULSE_EDGES;
-        this.segRiseT[ring + slot] = t;
-        this.segOnDur[ring + slot] = NaN;
-        this.segEdgeCount[s] = ec + 1;
-        this.segLastRise[s] = t;
-      } else if (!on && was && ec > 0) {
-        const slot = (ec - 1) % PULSE_EDGES;
-        this.segOnDur[ring + slot] = t - (this.segRiseT[ring + slot] as number);
-      }
-      this.evaluatePulse(s, t, dtFrame);
+      // Wideband: the segment's own floor rises (narrow licensed carriers are excised from it).
+      const segFloor = fr.floor.segmentFloorLin[s] as number;
+      this.stepUnit(2 * s, segFloor > 0 ? 10 * Math.log10(segFloor / base) : 0, pu.onMeanDb, t, dtFrame);
+      // Narrowband: the strongest bin over the baseline.
+      this.stepUnit(2 * s + 1, peak > 0 ? 10 * Math.log10(peak / base) : 0, pu.onPeakDb, t, dtFrame);
     }
-    // Merge adjacent firing segments with the same period.
+    // Merge firing segments with the same period (gaps of up to 3 segments bridged: licensed carriers in between
+    // can hide the pattern in their own segments). Narrowband reports inside a wideband one are dropped.
     let reports = 0;
-    let s = 0;
-    while (s < this.segments && reports < MAX_REPORTS) {
-      if (!this.segFiring[s]) {
-        s++;
-        continue;
+    for (let ch = 0; ch < 2; ch++) {
+      let s = 0;
+      while (s < this.segments && reports < MAX_REPORTS) {
+        const u0 = 2 * s + ch;
+        if (!this.segFiring[u0]) {
+          s++;
+          continue;
+        }
+        const p = this.segPeriod[u0] as number;
+        let e = s;
+        let dutySum = this.segDuty[u0] as number;
+        let n = 1;
+        for (let q = s + 1; q < this.segments && q - e <= 4; q++) {
+          const u = 2 * q + ch;
+          if (this.segFiring[u] && Math.abs((this.segPeriod[u] as number) - p) <= 0.1 * p) {
+            e = q;
+            dutySum += this.segDuty[u] as number;
+            n++;
+          }
+        }
+        const sp = fr.spectrum;
+        const lo = sp.startHz + (this.segStart[s] as number) * sp.binHz;
+        const hi = sp.startHz + ((this.segStart[e + 1] as number) - 1) * sp.binHz;
+        s = e + 1;
+        // A sweep crossing a segment periodically is reported as the sweep, not as pulses.
+        if (this.explainedBySweep(lo, hi, p)) continue;
+        if (ch === 1 && this.coveredByPulse(lo, hi, p, reports)) continue;
+        const d = this.pulseDets[reports++] as JammerDetection;
+        d.startHz = lo;
+        d.stopHz = hi;
+        d.detail.periodS = p;
+        d.detail.dutyCycle = dutySum / n;
+        d.detail.cycles = Math.min(PULSE_EDGES, this.segEdgeCount[u0] as number) - 1;
+        d.detail.segments = n;
+        d.score = Math.min(1, 0.5 + 0.05 * (d.detail.cycles as number));
+        this.detections.push(d);
       }
-      const p = this.segPeriod[s] as number;
-      let e = s;
-      let dutySum = this.segDuty[s] as number;
-      let n = 1;
-      while (
-        e + 1 < this.segments &&
-        this.segFiring[e + 1] &&
-        Math.abs((this.segPeriod[e + 1] as number) - p) <= 0.1 * p
-      ) {
-        e++;
-        dutySum += this.segDuty[e] as number;
-        n++;
-      }
-      const d = this.pulseDets[reports++] as JammerDetection;
-      const sp = fr.spectrum;
-      d.startHz = sp.startHz + (this.segStart[s] as number) * sp.binHz;
-      d.stopHz = sp.startHz + ((this.segStart[e + 1] as number) - 1) * sp.binHz;
-      d.detail.periodS = p;
-      d.detail.dutyCycle = dutySum / n;
-      d.detail.cycles = Math.min(PULSE_EDGES, this.segEdgeCount[s] as number) - 1;
-      d.detail.segments = n;
-      d.score = Math.min(1, 0.5 + 0.05 * (d.detail.cycles as number));
-      this.detections.push(d);
-      s = e + 1;
     }
   }
 
-  private evaluatePulse(s: number, t: number, dtFrame: number): void {
+  /**
+   * Advance one pulse unit's on/off state machine (on at ≥ onDb over the baseline, off below onDb − 3 dB) and
+   * evaluate its period.
+   */
+  private stepUnit(u: number, levelDb: number, onDb: number, t: number, dtFrame: number): void {
+    const was = this.segOn[u] as number;
+    const on = was ? (levelDb >= onDb - 3 ? 1 : 0) : levelDb >= onDb ? 1 : 0;
+    this.segOn[u] = on;
+    if (on) {
+      const dev = Math.abs(levelDb - (this.segOnLevel[u] as number));
+      this.segOnDev[u] = 0.8 * (this.segOnDev[u] as number) + 0.2 * dev;
+      this.segOnLevel[u] = 0.8 * (this.segOnLevel[u] as number) + 0.2 * levelDb;
+    } else this.segOffLevel[u] = 0.8 * (this.segOffLevel[u] as number) + 0.2 * levelDb;
+    const ec = this.segEdgeCount[u] as number;
+    const ring = u * PULSE_EDGES;
+    if (on && !was) {
+      const slot = ec % PULSE_EDGES;
+      this.segRiseT[ring + slot] = t;
+      this.segOnDur[ring + slot] = NaN;
+      this.segEdgeCount[u] = ec + 1;
+      this.segLastRise[u] = t;
+    } else if (!on && was && ec > 0) {
+      const slot = (ec - 1) % PULSE_EDGES;
+      this.segOnDur[ring + slot] = t - (this.segRiseT[ring + slot] as number);
+    }
+    this.evaluatePulse(u, t, dtFrame, onDb);
+  }
+
+  private coveredByPulse(lo: number, hi: number, periodS: number, reports: number): boolean {
+    for (let r = 0; r < reports; r++) {
+      const d = this.pulseDets[r] as JammerDetection;
+      const p = d.detail.periodS as number;
+      if (lo <= d.stopHz && hi >= d.startHz && Math.abs(p - periodS) <= 0.1 * p) return true;
+    }
+    return false;
+  }
+
+  private explainedBySweep(lo: number, hi: number, periodS: number): boolean {
+    // The latest sweep stays in memory for a while: its track drops out briefly when it crosses a carrier.
+    if (!(this.lastTimeS - this.sweepSeenS <= SWEEP_MEMORY_S)) return false;
+    const sp = this.sweepPeriodS;
+    if (sp > 0 && Math.abs(sp - periodS) <= 0.1 * sp) return true;
+    const w = hi - lo;
+    return lo >= this.sweepLoHz - w && hi <= this.sweepHiHz + w;
+  }
+
+  private evaluatePulse(s: number, t: number, dtFrame: number, onDb: number): void {
     const pu = this.pu;
+    // Two clear levels: off near the baseline, on well above it (not a level wandering about the threshold).
+    if (
+      (this.segOffLevel[s] as number) > 3 ||
+      (this.segOnLevel[s] as number) - (this.segOffLevel[s] as number) < onDb ||
+      (this.segOnDev[s] as number) > 3
+    ) {
+      return;
+    }
     const ec = this.segEdgeCount[s] as number;
     const have = Math.min(ec, PULSE_EDGES);
     if (have < pu.minCycles + 1) return;
@@ -743,12 +852,38 @@ export class JammingDetector {
     }
     if (k < pu.minCycles) return;
     const period = sumP / k;
+    // Short periods need more cycles: the pattern must hold for minRunS (one-frame jitter makes a few short
+    // intervals easy to match by chance).
+    if (k < Math.min(PULSE_EDGES - 1, Math.ceil(pu.minRunS / period))) return;
     // Every interval of the run within tolerance of the mean period (a stable clock, not PTT).
     for (let j = m - k; j < m; j++) {
       if (Math.abs((copy[j] as number) - period) > pu.periodTolerance * period + 1.01 * dtFrame) return;
     }
-    // Period must be resolvable (≥ 3 spectra) and the pattern current.
-    if (dtFrame > 0 && period < 3 * dtFrame) return;
+    // Phase-locked: rising edges sit on t0 + i·P within a frame (alternating 4- and 5-frame intervals of a random
+    // flicker drift away like a random walk; a clocked pulse train does not).
+    {
+      const first = ec - k - 1;
+      let si = 0;
+      let st = 0;
+      let sii = 0;
+      let sit = 0;
+      for (let i = 0; i <= k; i++) {
+        const te = this.segRiseT[ring + ((first + i) % PULSE_EDGES)] as number;
+        si += i;
+        st += te;
+        sii += i * i;
+        sit += i * te;
+      }
+      const cnt = k + 1;
+      const slope = (cnt * sit - si * st) / (cnt * sii - si * si);
+      const icpt = (st - slope * si) / cnt;
+      for (let i = 0; i <= k; i++) {
+        const te = this.segRiseT[ring + ((first + i) % PULSE_EDGES)] as number;
+        if (Math.abs(te - (icpt + slope * i)) > 0.75 * dtFrame + 0.03 * period) return;
+      }
+    }
+    // Period must be resolvable (≥ 4 spectra) and the pattern current.
+    if (dtFrame > 0 && period < 4 * dtFrame) return;
     if (t - (this.segLastRise[s] as number) > 2 * period) return;
     for (const lp of pu.licensedPeriodsS) if (Math.abs(period - lp) <= 0.05 * lp) return;
     let dutySum = 0;
@@ -762,6 +897,11 @@ export class JammingDetector {
     }
     if (dutyN === 0) return;
     const duty = dutySum / dutyN;
+    // On-times as steady as the period.
+    for (let j = ec - k; j < ec; j++) {
+      const dur = this.segOnDur[ring + (j % PULSE_EDGES)] as number;
+      if (dur === dur && Math.abs(dur - duty * period) > pu.periodTolerance * period + 1.01 * dtFrame) return;
+    }
     if (duty >= 0.95) return;
     this.segFiring[s] = 1;
     this.segPeriod[s] = period;
