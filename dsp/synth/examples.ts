@@ -67,10 +67,6 @@ export interface Example {
 
 const RX_HZ = 1_000_000_000;
 
-function logUniform(rng: Xoshiro128ss, lo: number, hi: number): number {
-  return lo * Math.exp(Math.log(hi / lo) * rng.uniform());
-}
-
 /**
  * Draws the random emitter of a kind. Returns the spec (levels filled later), its nominal occupied bandwidth and
  * an optional start time that guarantees the emitter is visible during the snippet.

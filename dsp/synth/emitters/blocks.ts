@@ -8,7 +8,7 @@ import type { BarrageEmitterSpec, OfdmEmitterSpec, PulseEmitterSpec } from '../s
 import { type Fft, fftPlan } from '../fft.ts';
 import { hash32, hashUnit, mix32 } from '../prng.ts';
 import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
-import { Emitter, nextPow2, type ReceiverBand } from './base.ts';
+import { Emitter, type ReceiverBand } from './base.ts';
 
 /** Complex multiply-accumulate of a block sample by the carrier, shared by both kinds. */
 abstract class BlockEmitter extends Emitter {
