@@ -707,8 +707,6 @@ export class JammingDetector {
   private detectPulse(fr: JammingFrame): void {
     const tracker = this.trackerRef as NoiseFloorTracker;
     const pu = this.pu;
-    const onMean = 10 ** (pu.onMeanDb / 10);
-    const onPeak = 10 ** (pu.onPeakDb / 10);
     const t = fr.timeS;
     const dtFrame = this.frameDtS > 0 ? this.frameDtS : 0;
     const psd = fr.psdLin;
