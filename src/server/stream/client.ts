@@ -17,6 +17,8 @@ export interface StreamSocket {
   readonly readyState: number;
   send(data: Uint8Array | string): void;
   close(code?: number, reason?: string): void;
+  /** Drop the connection at once (ws). A stalled peer would never read a close frame queued behind megabytes. */
+  terminate?(): void;
 }
 
 export interface StreamClientOptions {
@@ -83,7 +85,7 @@ export class StreamClient {
   closedForStall = false;
   /** Session that opened the stream (the gateway closes the stream when it ends). */
   sessionId: string | null = null;
-  private lastFrameMs = -Infinity;
+  private nextDueMs = -Infinity;
   private stalledSinceMs: number | null = null;
 
   constructor(
@@ -101,15 +103,23 @@ export class StreamClient {
   subscribe(sub: ResolvedSubscription): void {
     this.subscription = sub;
     // A new window must show at once, not after the rate interval.
-    this.lastFrameMs = -Infinity;
+    this.nextDueMs = -Infinity;
   }
 
-  /** True when this client wants a line of `sensorId` now (subscribed and its rate allows one). */
+  /**
+   * True when this client wants a line of `sensorId` now (subscribed and its rate allows one). The rate is a
+   * virtual schedule (GCRA): a line that comes a little early after a late one is still due, so timer jitter
+   * does not cut a 25 lines/s source to 20/s for a client that asked for 25; bursts are capped at one line.
+   */
   wantsLine(sensorId: string, nowMs: number): boolean {
     const s = this.subscription;
     if (!s || s.sensorId !== sensorId || !this.open) return false;
-    // 5 % tolerance so a 10 lines/s source is not cut to 5/s by jitter at maxFps = 10.
-    return nowMs - this.lastFrameMs >= (1000 / s.maxFps) * 0.95;
+    return nowMs >= this.nextDueMs - 1;
+  }
+
+  private consumeSlot(nowMs: number): void {
+    const interval = 1000 / (this.subscription?.maxFps ?? 1);
+    this.nextDueMs = Math.max(this.nextDueMs, nowMs - interval) + interval;
   }
 
   /**
@@ -122,7 +132,7 @@ export class StreamClient {
       this.framesDropped++;
       this.droppedSinceLast++;
       // The client stays rate-limited while dropped so that it does not get a burst once it drains.
-      this.lastFrameMs = nowMs;
+      this.consumeSlot(nowMs);
       this.checkStall(nowMs, true);
       return false;
     }
@@ -134,7 +144,7 @@ export class StreamClient {
     }
     this.framesSent++;
     this.droppedSinceLast = 0;
-    this.lastFrameMs = nowMs;
+    this.consumeSlot(nowMs);
     return true;
   }
 
@@ -163,7 +173,8 @@ export class StreamClient {
     this.stalledSinceMs ??= nowMs;
     if (nowMs - this.stalledSinceMs > this.opts.stallCloseMs && !this.closedForStall) {
       this.closedForStall = true;
-      this.socket.close(4008, 'stalled: not reading');
+      if (this.socket.terminate) this.socket.terminate();
+      else this.socket.close(4008, 'stalled: not reading');
     }
   }
 

@@ -40,6 +40,8 @@ export interface SensorSpan {
 
 export class StreamHub {
   readonly clients = new Set<StreamClient>();
+  /** Final stats of the last clients that left. */
+  readonly departed: StreamClientStats[] = [];
   /** Lines discarded because the fan-out fell behind (display only). */
   coalesced = 0;
   linesIn = 0;
@@ -91,7 +93,11 @@ export class StreamHub {
   }
 
   remove(client: StreamClient): void {
-    this.clients.delete(client);
+    if (this.clients.delete(client)) {
+      // Kept (bounded) so health and the bench can still report a client closed for a stall.
+      this.departed.push(client.stats(this.now()));
+      if (this.departed.length > 100) this.departed.shift();
+    }
   }
 
   /** Send to every client; `droppable` events are skipped for clients over the high-water mark. */
