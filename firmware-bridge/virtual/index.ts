@@ -12,7 +12,7 @@ export {
   type SourceState,
   type TestTone,
 } from './signal-source.ts';
-export { SceneSource, SCENE_REFERENCE_GAIN_DB } from './scene-source.ts';
+export { SceneSource, SCENE_REFERENCE_GAIN_DB, defaultVenueSource } from './scene-source.ts';
 export { ManualClock, realClock, type VirtualClock } from './clock.ts';
 export { ReferenceProgrammer } from './reference-programmer.ts';
 export { parseTrace, type TraceTransfer } from './trace.ts';

@@ -54,9 +54,12 @@ const VGA_CUM = cumulative(VGA_GAIN_STEPS, VGA_BASE_TENTHS_DB);
 export const R82XX_VCO_LOCK_MIN_HZ = 1_720_000_000;
 export const R82XX_VCO_LOCK_MAX_HZ = 4_400_000_000;
 
-/** AGC model: when LNA/mixer are in auto mode the loop is taken to settle at these indexes (no input-power model). */
-const AGC_SETTLED_LNA_INDEX = 10;
-const AGC_SETTLED_MIXER_INDEX = 10;
+/**
+ * AGC model: in auto mode LNA and mixer are taken to settle at these steps (15.7 dB; with the 26.5 dB auto VGA,
+ * 2 dB under the scenes' reference gain). There is no input-power model.
+ */
+const AGC_SETTLED_LNA_INDEX = 5;
+const AGC_SETTLED_MIXER_INDEX = 4;
 
 /** Filter calibration code the chip reports in r04[3:0] (the traces' dongle reads 8). */
 const FILTER_CAL_CODE = 8;

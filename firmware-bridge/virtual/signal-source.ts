@@ -30,10 +30,10 @@ export interface IqSignalSource {
   /** Writes 2·req.count bytes of cu8 (I, Q offset binary, 127.5 = 0) into out. */
   renderCu8(req: SignalRenderRequest, out: Uint8Array): void;
   /**
-   * Optional: which emitters are on at `sample` (time sample / sampleRateHz) and until when; without it the
-   * source counts as time-varying and is never looped.
+   * Optional: which emitters that reach a receiver at `centerHz` are on at `sample` (time sample / sampleRateHz)
+   * and until when; without it the source counts as time-varying and is never looped.
    */
-  stateAt?(sample: number, sampleRateHz: number): SourceState;
+  stateAt?(sample: number, sampleRateHz: number, centerHz: number): SourceState;
 }
 
 /**
@@ -86,7 +86,7 @@ export class ToneTestSource implements IqSignalSource {
     this.seed = opts.seed ?? 1;
   }
 
-  stateAt(sample: number, fs: number): SourceState {
+  stateAt(sample: number, fs: number, _centerHz?: number): SourceState {
     let key = '';
     let next = Infinity;
     const edge = (tS: number) => Math.ceil(tS * fs - 1e-6);

@@ -219,7 +219,7 @@ export class StreamEngine {
     let firstSample = Math.max(0, Math.round(this.timeOf(pos) * fs));
     let done = 0;
     while (done < count) {
-      const stAt = source.stateAt ? source.stateAt(firstSample, fs) : undefined;
+      const stAt = source.stateAt ? source.stateAt(firstSample, fs, st.centerHz) : undefined;
       let n = count - done;
       let untilChange = Infinity;
       if (stAt && stAt.nextChangeSample > firstSample) {

@@ -11,7 +11,8 @@ import { realClock, type VirtualClock } from './clock.ts';
 import { buildEeprom, EepromModel, parseEeprom } from './eeprom.ts';
 import { R82xxModel, type R82xxChip } from './r82xx-model.ts';
 import { Rtl2832uModel, type VirtualRadioState } from './rtl2832u-model.ts';
-import { ToneTestSource, type IqSignalSource } from './signal-source.ts';
+import type { IqSignalSource } from './signal-source.ts';
+import { defaultVenueSource } from './scene-source.ts';
 import { StreamEngine, type StreamStats } from './stream-engine.ts';
 
 export interface VirtualDongleOptions {
@@ -21,7 +22,7 @@ export interface VirtualDongleOptions {
   tuner?: R82xxChip;
   /** Crystal error, ppm: physical truth the driver's ppm correction has to cancel. Default 0. */
   xtalErrorPpm?: number;
-  /** What the antenna hears. Default: a 100.1 MHz test tone over noise. */
+  /** What the antenna hears. Default: the demo venue (dsp/synth venueScene), shared by all dongles. */
   source?: IqSignalSource;
   /** Real-time pacing (default true); false = transfers resolve as fast as they are asked for. */
   paced?: boolean;
@@ -111,7 +112,7 @@ export class VirtualRtlSdr implements USBDevice {
     const config = { configurationValue: 1, configurationName: null, interfaces: [iface] };
     this.configurations = [config as unknown as USBConfiguration];
     this._configuration = this.configurations[0] ?? null;
-    this.engine = new StreamEngine(() => this.rtl.derive(), opts.source ?? defaultSource(), {
+    this.engine = new StreamEngine(() => this.rtl.derive(), opts.source ?? defaultVenueSource(), {
       clock: opts.clock ?? realClock,
       paced: opts.paced ?? true,
       fifoBytes: opts.fifoBytes ?? 256 * 1024,
@@ -331,9 +332,4 @@ function toBytes(data?: BufferSource): Uint8Array {
   if (!data) return new Uint8Array(0);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Default antenna: a carrier at 100.1 MHz (−60 dBm) over thermal noise. */
-function defaultSource(): IqSignalSource {
-  return new ToneTestSource([{ freqHz: 100_100_000, levelDbm: -60 }]);
 }
