@@ -12,6 +12,10 @@
  * dbStepDb f32, bins u32, reserved u32, then `bins` bytes. 40 + bins bytes per row.
  *
  * Size: 1 row/s × 4096 bins ≈ 14.9 MB per hour per sensor, against 17.3 GB/h of cu8 IQ at 2.4 MS/s (≈ 0.09 %).
+ *
+ * Overview level: the same lines are also max-held into 1-minute rows of at most 2048 bins (`<HH>.m.wfr/.wfi`,
+ * +0.9 % size), so a day-long window is rebuilt from 1 440 rows instead of 86 400 whenever the requested time
+ * slice is at least a minute and its frequency slice at least the overview bin width.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { open, readdir, rm } from 'node:fs/promises';
@@ -29,6 +33,15 @@ export interface HistoryOptions {
   rowIntervalMs?: number;
   /** Bins per row at most (max-held groups beyond). Default 4096. */
   maxBins?: number;
+  /** Overview rows: interval ms and bins (default 60 000 ms, 2048 bins); null disables the overview. */
+  overview?: { intervalMs: number; maxBins: number } | null;
+}
+
+interface Level {
+  intervalMs: number;
+  maxBins: number;
+  /** File name suffix before the extension: '' (full) or '.m' (overview). */
+  suffix: string;
 }
 
 /** A rebuilt waterfall: `dbfs[r * width + c]`, row 0 = oldest (fromMs), column 0 = startHz; NaN = no data. */
@@ -43,6 +56,8 @@ export interface Waterfall {
   dbfs: Float32Array;
   /** Stored rows that went into it. */
   rowsRead: number;
+  /** 'full' rows or 'overview' rows were used. */
+  level: 'full' | 'overview';
 }
 
 export interface RebuildRequest {
@@ -64,12 +79,20 @@ interface Accum {
   maxDb: Float32Array;
   group: number;
   srcBins: number;
+  sensorId: string;
+  level: Level;
 }
 
-function hourPaths(root: string, sensorId: string, timeMs: number): { dir: string; data: string; index: string } {
+function hourPaths(
+  root: string,
+  sensorId: string,
+  timeMs: number,
+  suffix = '',
+): { dir: string; data: string; index: string } {
   const h = new Date(Math.floor(timeMs / HOUR_MS) * HOUR_MS).toISOString();
   const dir = join(root, safeName(sensorId), h.slice(0, 10));
-  return { dir, data: join(dir, h.slice(11, 13) + '.wfr'), index: join(dir, h.slice(11, 13) + '.wfi') };
+  const base = join(dir, h.slice(11, 13) + suffix);
+  return { dir, data: base + '.wfr', index: base + '.wfi' };
 }
 
 function safeName(s: string): string {
@@ -80,6 +103,8 @@ export class SpectrumHistory {
   private readonly dir: string;
   readonly rowIntervalMs: number;
   readonly maxBins: number;
+  private readonly levels: Level[];
+  /** Accumulators and open files per level and sensor (key `${suffix}\u0000${sensor}`). */
   private readonly acc = new Map<string, Accum>();
   private readonly files = new Map<string, { hourMs: number; data: number; index: number; size: number }>();
   private rowBuf = new Uint8Array(ROW_HEADER_BYTES + 4096);
@@ -93,28 +118,45 @@ export class SpectrumHistory {
     this.dir = opts.dir;
     this.rowIntervalMs = opts.rowIntervalMs ?? 1000;
     this.maxBins = opts.maxBins ?? 4096;
+    this.levels = [{ intervalMs: this.rowIntervalMs, maxBins: this.maxBins, suffix: '' }];
+    const ov = opts.overview === undefined ? { intervalMs: 60_000, maxBins: 2048 } : opts.overview;
+    if (ov && ov.intervalMs > this.rowIntervalMs) this.levels.push({ ...ov, suffix: '.m' });
     mkdirSync(this.dir, { recursive: true });
   }
 
   /** Adds one spectrum line; a row is written when the line's interval bucket or span changes. */
   append(line: SpectrumLine): void {
+    if (line.psdDbfs.length === 0) return;
+    for (const lv of this.levels) this.appendLevel(lv, line);
+  }
+
+  private appendLevel(lv: Level, line: SpectrumLine): void {
     const n = line.psdDbfs.length;
-    if (n === 0) return;
-    const bucketMs = Math.floor(line.timeMs / this.rowIntervalMs) * this.rowIntervalMs;
-    const group = Math.ceil(n / this.maxBins);
+    const key = lv.suffix + '\u0000' + line.sensorId;
+    const bucketMs = Math.floor(line.timeMs / lv.intervalMs) * lv.intervalMs;
+    const group = Math.ceil(n / lv.maxBins);
     const startHz = line.startHz + ((group - 1) * line.binHz) / 2;
-    let a = this.acc.get(line.sensorId);
+    let a = this.acc.get(key);
     if (a && (a.bucketMs !== bucketMs || a.startHz !== startHz || a.binHz !== line.binHz * group || a.srcBins !== n)) {
-      this.writeRow(line.sensorId, a);
+      this.writeRow(key, line.sensorId, lv, a);
       a = undefined;
     }
     if (!a) {
-      const prev = this.acc.get(line.sensorId);
+      const prev = this.acc.get(key);
       const bins = Math.ceil(n / group);
       const maxDb = prev && prev.maxDb.length === bins ? prev.maxDb : new Float32Array(bins);
       maxDb.fill(-Infinity);
-      a = { bucketMs, startHz, binHz: line.binHz * group, maxDb, group, srcBins: n };
-      this.acc.set(line.sensorId, a);
+      a = {
+        bucketMs,
+        startHz,
+        binHz: line.binHz * group,
+        maxDb,
+        group,
+        srcBins: n,
+        sensorId: line.sensorId,
+        level: lv,
+      };
+      this.acc.set(key, a);
     }
     const m = a.maxDb;
     const psd = line.psdDbfs;
@@ -127,7 +169,7 @@ export class SpectrumHistory {
 
   /** Writes the rows being accumulated. */
   flush(): void {
-    for (const [sensor, a] of this.acc) this.writeRow(sensor, a);
+    for (const [key, a] of this.acc) this.writeRow(key, a.sensorId, a.level, a);
     this.acc.clear();
   }
 
@@ -140,24 +182,24 @@ export class SpectrumHistory {
     this.files.clear();
   }
 
-  private fileFor(sensorId: string, timeMs: number) {
+  private fileFor(key: string, sensorId: string, lv: Level, timeMs: number) {
     const hourMs = Math.floor(timeMs / HOUR_MS) * HOUR_MS;
-    const cur = this.files.get(sensorId);
+    const cur = this.files.get(key);
     if (cur && cur.hourMs === hourMs) return cur;
     if (cur) {
       closeSync(cur.data);
       closeSync(cur.index);
     }
-    const p = hourPaths(this.dir, sensorId, timeMs);
+    const p = hourPaths(this.dir, sensorId, timeMs, lv.suffix);
     mkdirSync(p.dir, { recursive: true });
     const data = openSync(p.data, 'a');
     const index = openSync(p.index, 'a');
     const f = { hourMs, data, index, size: fstatSync(data).size };
-    this.files.set(sensorId, f);
+    this.files.set(key, f);
     return f;
   }
 
-  private writeRow(sensorId: string, a: Accum): void {
+  private writeRow(key: string, sensorId: string, lv: Level, a: Accum): void {
     const m = a.maxDb;
     const bins = m.length;
     let lo = Infinity;
@@ -191,7 +233,7 @@ export class SpectrumHistory {
       buf[ROW_HEADER_BYTES + j] =
         v === -Infinity || Number.isNaN(v) ? NO_VALUE : Math.min(254, Math.round((v - dbMin) * inv));
     }
-    const f = this.fileFor(sensorId, a.bucketMs);
+    const f = this.fileFor(key, sensorId, lv, a.bucketMs);
     let off = 0;
     while (off < need) off += writeSync(f.data, buf, off, need - off);
     this.idxView.setFloat64(0, a.bucketMs, true);
@@ -222,6 +264,25 @@ export class SpectrumHistory {
    * zoomed in beyond the stored resolution). Rows being accumulated (not yet flushed) are not included.
    */
   async rebuild(req: RebuildRequest): Promise<Waterfall> {
+    const ov = this.levels[1];
+    const sliceMs = (req.toMs - req.fromMs) / req.height;
+    const sliceHz = (req.stopHz - req.startHz) / req.width;
+    if (ov && sliceMs >= ov.intervalMs - 1) {
+      // The overview is max-held at least as coarsely as asked in time (1 ms slack for inclusive ends); use it
+      // unless its bins are too wide.
+      const w = await this.rebuildLevel(req, ov.suffix, ov.intervalMs, sliceHz);
+      if (w) return { ...w, level: 'overview' };
+    }
+    return { ...(await this.rebuildLevel(req, '', this.rowIntervalMs, Infinity))!, level: 'full' };
+  }
+
+  /** Rebuild from one level; null if a row's bins are wider than `maxBinHz` (too coarse for the request). */
+  private async rebuildLevel(
+    req: RebuildRequest,
+    suffix: string,
+    intervalMs: number,
+    maxBinHz: number,
+  ): Promise<Omit<Waterfall, 'level'> | null> {
     const { width, height, fromMs, toMs, startHz, stopHz } = req;
     const out = new Float32Array(width * height).fill(-Infinity);
     const dt = (toMs - fromMs) / height;
@@ -233,14 +294,15 @@ export class SpectrumHistory {
     let colBinHz = NaN;
     let rowsRead = 0;
     for (let h = Math.floor(fromMs / HOUR_MS) * HOUR_MS; h <= toMs; h += HOUR_MS) {
-      const p = hourPaths(this.dir, req.sensorId, h);
+      const p = hourPaths(this.dir, req.sensorId, h, suffix);
       const idx = await readAll(p.index);
       if (!idx) continue;
       const entries = Math.floor(idx.length / INDEX_ENTRY_BYTES);
       const iv = new DataView(idx.buffer, idx.byteOffset, entries * INDEX_ENTRY_BYTES);
       const tAt = (i: number) => iv.getFloat64(i * INDEX_ENTRY_BYTES, true);
       let a = 0;
-      while (a < entries && tAt(a) < fromMs) a++;
+      // A row stamped before fromMs still holds data inside the window if its interval reaches into it.
+      while (a < entries && tAt(a) + intervalMs <= fromMs) a++;
       let b = a;
       while (b < entries && tAt(b) <= toMs) b++;
       if (a >= b) continue;
@@ -256,13 +318,13 @@ export class SpectrumHistory {
         const off = iv.getFloat64(i * INDEX_ENTRY_BYTES + 8, true) - startOff;
         if (off + ROW_HEADER_BYTES > data.length) break; // torn tail after a crash
         const t = dv.getFloat64(off, true);
-        const r0 = Math.min(height - 1, Math.floor((t - fromMs) / dt));
-        if (r0 < 0) continue;
+        const r0 = Math.max(0, Math.min(height - 1, Math.floor((t - fromMs) / dt)));
         const rowStart = dv.getFloat64(off + 8, true);
         const binHz = dv.getFloat64(off + 16, true);
         const dbMin = dv.getFloat32(off + 24, true);
         const step = dv.getFloat32(off + 28, true);
         const bins = dv.getUint32(off + 32, true);
+        if (binHz > maxBinHz) return null;
         const q0 = off + ROW_HEADER_BYTES;
         if (q0 + bins > data.length) break;
         for (let q = 0; q < 255; q++) lut[q] = dbMin + q * step;

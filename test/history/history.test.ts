@@ -46,7 +46,23 @@ describe('SpectrumHistory', () => {
       width: 256,
       height: 20,
     });
-    expect(w.rowsRead).toBe(20 * 60);
+    expect(w.level).toBe('overview'); // 1-minute slices: the overview rows answer
+    expect(w.rowsRead).toBe(20);
+    // The same window from the full-resolution rows (no overview) gives the same picture within a quantisation step.
+    const full = await new SpectrumHistory({ dir: dirs[0]!, overview: null }).rebuild({
+      sensorId: 's1',
+      fromMs: T0,
+      toMs: T0 + 20 * 60_000 - 1,
+      startHz: START,
+      stopHz: START + BINS * BIN,
+      width: 256,
+      height: 20,
+    });
+    expect(full.level).toBe('full');
+    expect(full.rowsRead).toBe(20 * 60);
+    let worst = 0;
+    for (let i = 0; i < full.dbfs.length; i++) worst = Math.max(worst, Math.abs(full.dbfs[i]! - w.dbfs[i]!));
+    expect(worst).toBeLessThanOrEqual(0.25);
     for (let r = 0; r < 20; r++) {
       let best = 0;
       for (let c = 1; c < 256; c++) if (w.dbfs[r * 256 + c]! > w.dbfs[r * 256 + best]!) best = c;
@@ -60,7 +76,16 @@ describe('SpectrumHistory', () => {
     }
     // Two hour files were written.
     const days = readdirSync(join(dirs[0]!, 's1', '2026-11-26'));
-    expect(days.sort()).toEqual(['10.wfi', '10.wfr', '11.wfi', '11.wfr']);
+    expect(days.sort()).toEqual([
+      '10.m.wfi',
+      '10.m.wfr',
+      '10.wfi',
+      '10.wfr',
+      '11.m.wfi',
+      '11.m.wfr',
+      '11.wfi',
+      '11.wfr',
+    ]);
   });
 
   it('keeps a short burst by max-hold in time and frequency, and zooms with the nearest bin', async () => {
@@ -108,7 +133,7 @@ describe('SpectrumHistory', () => {
 
   it('groups bins to maxBins with max-hold, stores 40 + bins bytes per row, and prunes old days', async () => {
     const dir = tmp();
-    const h = new SpectrumHistory({ dir, maxBins: 256 });
+    const h = new SpectrumHistory({ dir, maxBins: 256, overview: null });
     for (let i = 0; i < 100; i++) h.append(line(T0 + i * 1000, 513));
     h.close();
     const size = statSync(join(dir, 's1', '2026-11-26', '10.wfr')).size;
