@@ -11,7 +11,7 @@ const Q_OFFSET = 1 << 15;
 
 /**
  * Adds complex white noise of total power `powerFs` (full-scale units², I and Q each powerFs/2) to
- * re/im[o .. o+n) for absolute samples s0 .. s0+n-1.
+ * re/im[o .. o+n) for absolute samples s0 .. s0+n-1 (or writes it, with `overwrite`, saving a zero-fill pass).
  */
 export function addWhiteNoise(
   key: number,
@@ -21,6 +21,7 @@ export function addWhiteNoise(
   re: Float32Array,
   im: Float32Array,
   o: number,
+  overwrite = false,
 ): void {
   const table = gaussianTable();
   const sigma = Math.sqrt(powerFs / 2);
@@ -35,10 +36,18 @@ export function addWhiteNoise(
     const j0 = s - block * NOISE_BLOCK;
     const stop = Math.min(end, (block + 1) * NOISE_BLOCK);
     let idx = (h + Math.imul(j0, stride)) & mask;
-    for (; s < stop; s++, i++) {
-      re[i] = (re[i] as number) + sigma * (table[idx] as number);
-      im[i] = (im[i] as number) + sigma * (table[(idx + Q_OFFSET) & mask] as number);
-      idx = (idx + stride) & mask;
+    if (overwrite) {
+      for (; s < stop; s++, i++) {
+        re[i] = sigma * (table[idx] as number);
+        im[i] = sigma * (table[(idx + Q_OFFSET) & mask] as number);
+        idx = (idx + stride) & mask;
+      }
+    } else {
+      for (; s < stop; s++, i++) {
+        re[i] = (re[i] as number) + sigma * (table[idx] as number);
+        im[i] = (im[i] as number) + sigma * (table[(idx + Q_OFFSET) & mask] as number);
+        idx = (idx + stride) & mask;
+      }
     }
   }
 }

@@ -86,10 +86,12 @@ export class Scene {
   private renderAnalog(req: RenderCu8Request, re: Float32Array, im: Float32Array): void {
     const { centerHz, sampleRateHz: fs, startSample: s0, count: n } = req;
     this.tune(centerHz, fs);
-    re.fill(0, 0, n);
-    im.fill(0, 0, n);
-    if (this.spec.noiseDbfsPerHz !== undefined)
-      addWhiteNoise(this.noiseKey, noisePowerFs(this.spec.noiseDbfsPerHz, fs), s0, n, re, im, 0);
+    if (this.spec.noiseDbfsPerHz !== undefined) {
+      addWhiteNoise(this.noiseKey, noisePowerFs(this.spec.noiseDbfsPerHz, fs), s0, n, re, im, 0, true);
+    } else {
+      re.fill(0, 0, n);
+      im.fill(0, 0, n);
+    }
     const end = s0 + n;
     for (let e = 0; e < this.emitters.length; e++) {
       if (!this.inBand[e]) continue;
