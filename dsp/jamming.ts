@@ -757,6 +757,9 @@ export class JammingDetector {
         // A sweep crossing a segment periodically is reported as the sweep, not as pulses.
         if (this.explainedBySweep(lo, hi, p)) continue;
         if (ch === 1 && this.coveredByPulse(lo, hi, p, reports)) continue;
+        // "Wideband" means more than one segment; a lone segment's floor flickering with a wobbling FM hump is not
+        // a pulse (a narrow pulse shows in the narrowband unit instead).
+        if (ch === 0 && n < 2) continue;
         const d = this.pulseDets[reports++] as JammerDetection;
         d.startHz = lo;
         d.stopHz = hi;

@@ -280,8 +280,9 @@ export function quickselect(a: Float64Array, n: number, k: number): number {
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
+      // Bounded scans: reading past the active range would deoptimise the hot loop (out-of-bounds access).
+      while (i <= hi && (a[i] as number) < pivot) i++;
+      while (j >= lo && (a[j] as number) > pivot) j--;
       if (i <= j) {
         const t = a[i] as number;
         a[i] = a[j] as number;
