@@ -118,6 +118,8 @@ export class InfluxStore implements MeasurementStore {
   }
 
   private markDown(e: unknown): void {
+    // A 404 means the database is gone (a fresh server): create it again before the next write.
+    if (e instanceof RequestError && e.res?.statusCode === 404) this.dbReady = false;
     if (!this.down) this.downSinceMs = Date.now();
     this.down = true;
     this.lastError = (e as Error)?.message ?? String(e);

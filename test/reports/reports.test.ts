@@ -265,3 +265,25 @@ describe('periodic report', () => {
     await store.close();
   });
 });
+
+describe('report periods', () => {
+  it('resolves a plan phase and rejects a missing one or a bad date', () => {
+    const plan = {
+      name: 'Đại hội',
+      assignments: [],
+      phases: [{ phase: 'during' as const, fromMs: T0, toMs: T0 + 3_600_000 }],
+    };
+    expect(resolvePeriod({ kind: 'phase', plan, phase: 'during' })).toEqual({
+      kind: 'phase',
+      fromMs: T0,
+      toMs: T0 + 3_600_000,
+      label: 'during',
+    });
+    expect(() => resolvePeriod({ kind: 'phase', plan, phase: 'after' })).toThrow(/no phase 'after'/);
+    expect(() => resolvePeriod({ kind: 'daily', date: '2026/11/26' })).toThrow(/YYYY-MM-DD/);
+    expect(resolvePeriod({ kind: 'daily', date: '2026-11-26' }, 'UTC')).toMatchObject({
+      fromMs: Date.UTC(2026, 10, 26),
+      toMs: Date.UTC(2026, 10, 27) - 1,
+    });
+  });
+});

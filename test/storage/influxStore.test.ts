@@ -128,6 +128,22 @@ describe('InfluxStore against a real influxd', () => {
     await s2.close();
   });
 
+  it('recreates a dropped database and delivers what was spooled meanwhile', async () => {
+    const store = await InfluxStore.create({
+      url: influxd.url,
+      database: 'bw5',
+      spoolDir: join(tmp, 'spool5'),
+      retryMs: 50,
+    });
+    await store.writePoints(seq(10, 0));
+    await influxd.query('bw5', 'DROP DATABASE bw5');
+    await store.writePoints(seq(10, 10));
+    const deadline = Date.now() + 10_000;
+    while (!store.health().ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await seqInDb('bw5')).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
+    await store.close();
+  });
+
   it('an embedded day file imports into InfluxDB as-is (curl /write?precision=ms)', async () => {
     const dir = join(tmp, 'emb');
     const emb = await EmbeddedStore.create({ dir, now: () => T0 });
