@@ -312,7 +312,8 @@ export class EvidenceRecorder {
     const oldestFirst = [...all].sort((a, b) => a.startMs - b.startMs);
     for (const r of oldestFirst) {
       if (total <= this.maxBytes) break;
-      if (busy.has(r.id)) continue;
+      // endMs null = still being written (possibly by another sensor's recorder sharing the directory).
+      if (busy.has(r.id) || r.endMs === null) continue;
       if (r.alarmId && this.opts.isProtected(r.alarmId)) continue;
       await this.catalog.delete(r.id);
       total -= r.bytes;
@@ -325,4 +326,72 @@ export class EvidenceRecorder {
 
 function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 48);
+}
+
+export interface EvidenceSetOptions {
+  /** Directory shared by every sensor's evidence; the disk budget applies to all of it. */
+  dir: string;
+  preTriggerS?: number;
+  postTriggerS?: number;
+  maxBytes?: number;
+  isProtected: (alarmId: string) => boolean;
+  /** Hardware description per sensor (core:hw). */
+  hwOf?: (sensorId: string) => string | undefined;
+}
+
+/**
+ * Evidence for every sensor: one EvidenceRecorder per sensor, created on its first block. What the engine
+ * wires in: `onBlock(sensorId, block)` from each source, `trigger(alarm)` when an alarm is raised.
+ */
+export class Evidence {
+  private readonly recorders = new Map<string, EvidenceRecorder>();
+  readonly catalog: RecordingCatalog;
+
+  constructor(private readonly opts: EvidenceSetOptions) {
+    this.catalog = new RecordingCatalog([opts.dir]);
+  }
+
+  onBlock(sensorId: string, block: IqBlock): void {
+    let r = this.recorders.get(sensorId);
+    if (!r || r.ring.sampleRateHz !== block.sampleRateHz) {
+      if (r && r.inProgress.length) {
+        // A rate change mid-capture ends those captures; the new rate gets a new ring.
+        void r.stop();
+      }
+      r = new EvidenceRecorder({
+        dir: this.opts.dir,
+        sensorId,
+        sampleRateHz: block.sampleRateHz,
+        preTriggerS: this.opts.preTriggerS,
+        postTriggerS: this.opts.postTriggerS,
+        maxBytes: this.opts.maxBytes,
+        isProtected: this.opts.isProtected,
+        hw: this.opts.hwOf?.(sensorId),
+      });
+      this.recorders.set(sensorId, r);
+    }
+    r.onBlock(block);
+  }
+
+  /** Starts the evidence of an alarm; null when the alarm's sensor has sent no samples (e.g. storage faults). */
+  trigger(alarm: Alarm): { id: string; done: Promise<RecordingInfo> } | null {
+    const r = this.recorders.get(alarm.sensorId);
+    if (!r || r.ring.endSample() === null) return null;
+    return r.trigger(alarm);
+  }
+
+  /** Applies the disk policy (call after acknowledgements/clears). */
+  async enforceBudget(): Promise<BudgetResult> {
+    const any = this.recorders.values().next().value as EvidenceRecorder | undefined;
+    if (any) return any.enforceBudget(this.inProgress());
+    return { deleted: [], totalBytes: 0, overBudget: false };
+  }
+
+  inProgress(): string[] {
+    return [...this.recorders.values()].flatMap((r) => r.inProgress);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.recorders.values()].map((r) => r.stop()));
+  }
 }

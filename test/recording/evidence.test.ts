@@ -172,3 +172,31 @@ describe('RecordingCatalog', () => {
     await expect(cat.delete('nope')).rejects.toMatchObject({ code: 'BW_ERR_RECORDING_NOT_FOUND' });
   });
 });
+
+describe('Evidence (all sensors)', () => {
+  it('records the evidence from the alarm’s own sensor and none for a sensor without samples', async () => {
+    const dir = tmp.make();
+    const ev = new (await import('../../src/recording/evidence.ts')).Evidence({
+      dir,
+      preTriggerS: 0.2,
+      postTriggerS: 0.1,
+      isProtected: () => true,
+    });
+    for (let i = 0; i < 5; i++) {
+      ev.onBlock('s1', rampBlock(i * 1000, 1000, o));
+      ev.onBlock('s2', rampBlock(50_000 + i * 1000, 1000, { ...o, centerHz: 446e6, t0Ms: T0 - 5000 }));
+    }
+    const a = { ...alarm('B-1', T0 + 400), sensorId: 's2' };
+    const t = ev.trigger(a)!;
+    for (let i = 5; i < 8; i++)
+      ev.onBlock('s2', rampBlock(50_000 + i * 1000, 1000, { ...o, centerHz: 446e6, t0Ms: T0 - 5000 }));
+    const info = await t.done;
+    expect(info).toMatchObject({ sensorId: 's2', centerHz: 446e6, alarmId: 'B-1' });
+    const rec = await openRecording(info.metaPath);
+    expect(rec.totalSamples).toBe(3000);
+    // s2's sample 50 000 is at T0, so the trigger (T0 + 400 ms) is sample 54 000 and the 0.2 s pre-trigger starts at 52 000.
+    expect(rampIndex(readFileSync(rec.dataPath), 0)).toBe((50_000 + 2000 + 0) & 0xffff);
+    expect(ev.trigger({ ...a, id: 'B-2', sensorId: 'storage' })).toBeNull();
+    expect(ev.inProgress()).toEqual([]);
+  });
+});
