@@ -173,12 +173,7 @@ describe('grouping', () => {
     levels.forEach((l, i) => addTone(mean, 200 + 300 * i, dbToLin(l)));
     const p = pipeline({ maxEmissions: 3 });
     const list = p.run(sampleSpectrum(new Rng(26), mean, 16, new Float32Array(N)));
-    // With M ≈ 1900 frames the Pfa 1e-6 threshold is only 0.5 dB over the floor: the floor model's own residue
-    // (OFDM sidelobes, the band edge) may show as a few very weak detections, nothing else.
-    const others = list.filter(
-      (e) => ![center - 80e3, center - 35e3, center + 60e3].some((h) => Math.abs(e.centerHz - h) < 5e3),
-    );
-    for (const e of others) expect(e.snrDb).toBeLessThan(3);
+    expect(list.length).toBe(3);
     expect(p.ex.dropped).toBe(3);
     expect(list.map((e) => Math.round((e.peakHz - geom.startHz) / BIN_HZ))).toEqual([200, 800, 1400]);
   });
