@@ -17,6 +17,7 @@ export {
   venuePlanCsv,
   VENUE_CLUSTERS,
   REFERENCE_TUNER_GAIN_DB,
+  synthGainDbForTuner,
   type VenueOptions,
   type VenueEvent,
   type VenueEventKind,

@@ -50,6 +50,11 @@ export const VENUE_CLUSTERS = [
 /** The tuner gain (dB) that corresponds to synth gain 0 dB, i.e. at which the plan's dBFS levels hold. */
 export const REFERENCE_TUNER_GAIN_DB = 29.7;
 
+/** The `gainDb` to pass to `Scene.renderCu8` for a tuner gain in tenths of dB (librtlsdr units, e.g. 297). */
+export function synthGainDbForTuner(tunerGainTenthsDb: number): number {
+  return tunerGainTenthsDb / 10 - REFERENCE_TUNER_GAIN_DB;
+}
+
 const ORGANISER = 'Ban Tổ chức Đại hội';
 const BROADCASTER = 'Đài Phát thanh và Truyền hình tỉnh';
 const SECURITY = 'Công an tỉnh';

@@ -87,8 +87,8 @@ const BARRAGE_BLOCK = 4096;
  */
 export class BarrageEmitter extends Emitter {
   declare readonly spec: BarrageEmitterSpec | PulseEmitterSpec;
-  private tRe = new Float32Array(0);
-  private tIm = new Float32Array(0);
+  private tRe: Float32Array = new Float32Array(0);
+  private tIm: Float32Array = new Float32Array(0);
   private readonly window = new Float32Array(BARRAGE_BLOCK);
   private builtFor = '';
   private empty = true;
@@ -102,11 +102,21 @@ export class BarrageEmitter extends Emitter {
     return this.spec.bandwidthHz / 2;
   }
 
+  /** Tables of recent bands (several dongles may share one scene and alternate centres). */
+  private readonly cache: { id: string; re: Float32Array; im: Float32Array; empty: boolean }[] = [];
+
   protected override onTune(band: ReceiverBand): void {
     const fs = band.sampleRateHz;
     const id = `${fs}/${this.offsetHz}/${this.amp}`;
     if (id === this.builtFor) return;
     this.builtFor = id;
+    const hit = this.cache.find((c) => c.id === id);
+    if (hit) {
+      this.tRe = hit.re;
+      this.tIm = hit.im;
+      this.empty = hit.empty;
+      return;
+    }
     const M = BARRAGE_TABLE;
     const re = new Float64Array(M);
     const im = new Float64Array(M);
@@ -124,19 +134,21 @@ export class BarrageEmitter extends Emitter {
       im[idx] = Math.sin(th);
       used++;
     }
+    const tRe = new Float32Array(used ? M : 0);
+    const tIm = new Float32Array(used ? M : 0);
+    if (used) {
+      fftPlan(M).inverse(re, im);
+      const sc = this.amp / Math.sqrt(Math.max(1, k1 - k0 + 1));
+      for (let i = 0; i < M; i++) {
+        tRe[i] = (re[i] as number) * sc;
+        tIm[i] = (im[i] as number) * sc;
+      }
+    }
+    this.tRe = tRe;
+    this.tIm = tIm;
     this.empty = used === 0;
-    if (this.tRe.length !== M) {
-      this.tRe = new Float32Array(M);
-      this.tIm = new Float32Array(M);
-    }
-    if (this.empty) return;
-    fftPlan(M).inverse(re, im);
-    const nominal = Math.max(1, k1 - k0 + 1);
-    const sc = this.amp / Math.sqrt(nominal);
-    for (let i = 0; i < M; i++) {
-      this.tRe[i] = (re[i] as number) * sc;
-      this.tIm[i] = (im[i] as number) * sc;
-    }
+    this.cache.unshift({ id, re: tRe, im: tIm, empty: this.empty });
+    if (this.cache.length > 4) this.cache.pop();
   }
 
   add(s0: number, n: number, re: Float32Array, im: Float32Array, o: number): void {
