@@ -271,13 +271,12 @@ describe('end to end: synthesiser → WelchPsd → floor → CFAR → emissions'
       expect(Math.abs(e.occupiedBandwidthHz / design - 1)).toBeLessThan(0.1);
       expect(Math.abs(e.centerHz - hz)).toBeLessThan(2 * sp.binHz);
     }
-    if (process.env.BW_DEBUG)
-      console.log(list.map((e) => [e.centerHz - center, e.occupiedBandwidthHz, e.snrDb, e.peakDbfs]));
     // With M ≈ 1900 frames the Pfa 1e-6 threshold is only 0.5 dB over the floor: the floor model's own residue
     // (OFDM sidelobes, the band edge) may show as a few very weak detections, nothing else.
     const others = list.filter(
       (e) => ![center - 80e3, center - 35e3, center + 60e3].some((h) => Math.abs(e.centerHz - h) < 5e3),
     );
     for (const e of others) expect(e.snrDb).toBeLessThan(3);
+    expect(others.length).toBeLessThanOrEqual(3);
   });
 });
