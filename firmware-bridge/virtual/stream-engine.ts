@@ -104,6 +104,11 @@ export class StreamEngine {
       this.position = Math.max(this.position, this.produced(now));
     }
     this.running = run;
+    // a wake-up computed for the old rate or state may be far off: recompute it
+    if (this.timer !== undefined) {
+      this.opts.clock.clearTimer(this.timer);
+      this.timer = undefined;
+    }
     this.kick();
   }
 
