@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StorageError } from '../errors.ts';
 import type { MeasurementStore, Point, PointQuery } from '../types.ts';
-import { formatPoint, parseLine } from './lineProtocol.ts';
+import { escapeMeasurement, formatPoint, parseLine } from './lineProtocol.ts';
 import { applyLimit, lowerBound, tagsMatch, upperBound, validateQuery } from './query.ts';
 import { intFieldsOf } from './schema.ts';
 
@@ -170,7 +170,7 @@ export class EmbeddedStore implements MeasurementStore {
       .filter((d) => d.startMs + DAY_MS > fromMs && d.startMs <= toMs)
       .sort((a, b) => a.startMs - b.startMs);
     const out: Point[] = [];
-    const prefix = q.measurement.replace(/[ ,\\]/g, (c) => '\\' + c);
+    const prefix = escapeMeasurement(q.measurement);
     for (const { name } of days) {
       const found: Point[] = [];
       await this.scanFile(

@@ -6,14 +6,17 @@
 import { StorageError } from '../errors.ts';
 import type { Point } from '../types.ts';
 
-/** Escapes a measurement name: commas and spaces. */
+/**
+ * Escapes a measurement name: commas and spaces. Backslashes stay as they are: InfluxDB 1.x only unescapes
+ * `\,`, `\ ` (and `\=` in keys), so a lone backslash is literal text.
+ */
 export function escapeMeasurement(s: string): string {
-  return s.replace(/[ ,\\]/g, (c) => '\\' + c);
+  return s.replace(/[ ,]/g, (c) => '\\' + c);
 }
 
 /** Escapes a tag key, tag value or field key: commas, equals signs and spaces. */
 export function escapeKey(s: string): string {
-  return s.replace(/[ ,=\\]/g, (c) => '\\' + c);
+  return s.replace(/[ ,=]/g, (c) => '\\' + c);
 }
 
 /** Quotes a string field value: backslashes and double quotes escaped. */
@@ -84,7 +87,8 @@ export function parseLine(line: string, where?: { file?: string; line?: number }
     let out = '';
     while (i < len) {
       const c = line[i]!;
-      if (c === '\\' && i + 1 < len) {
+      // Only the escapes InfluxDB knows; any other backslash is literal.
+      if (c === '\\' && i + 1 < len && (line[i + 1] === ',' || line[i + 1] === ' ' || line[i + 1] === '=')) {
         out += line[i + 1];
         i += 2;
         continue;

@@ -45,7 +45,7 @@ describe('InfluxStore against a real influxd', () => {
     expect(store.kind).toBe('influxdb');
     const alarm: Alarm = {
       id: 'A 1,x',
-      sensorId: 'site, 1',
+      sensorId: 'site, 1 C:\\dir=x',
       kind: 'unlicensed-emitter',
       severity: 'major',
       state: 'active',
@@ -62,10 +62,20 @@ describe('InfluxStore against a real influxd', () => {
     };
     await store.writePoints([alarmPoint(alarm)]);
     await store.writePoints(seq(50, 0));
-    const got = await store.query({ measurement: 'alarm', fromMs: T0, toMs: T0 + 1000, tags: { sensor: 'site, 1' } });
+    const got = await store.query({
+      measurement: 'alarm',
+      fromMs: T0,
+      toMs: T0 + 1000,
+      tags: { sensor: 'site, 1 C:\\dir=x' },
+    });
     expect(got).toHaveLength(1);
     expect(got[0]!.timeMs).toBe(T0 + 5);
-    expect(got[0]!.tags).toEqual({ sensor: 'site, 1', kind: 'unlicensed-emitter', severity: 'major', state: 'active' });
+    expect(got[0]!.tags).toEqual({
+      sensor: 'site, 1 C:\\dir=x',
+      kind: 'unlicensed-emitter',
+      severity: 'major',
+      state: 'active',
+    });
     expect(got[0]!.fields).toMatchObject({
       id: 'A 1,x',
       centerHz: 433_920_000,
@@ -149,7 +159,7 @@ describe('InfluxStore against a real influxd', () => {
     const emb = await EmbeddedStore.create({ dir, now: () => T0 });
     const health = sensorHealthPoint(
       {
-        id: 's 1',
+        id: 's 1 \\x',
         name: 'n',
         kind: 'usb',
         mode: 'sweep',
@@ -170,7 +180,12 @@ describe('InfluxStore against a real influxd', () => {
     const r = await fetch(`${influxd.url}/write?db=bw4&precision=ms`, { method: 'POST', body });
     expect(r.status).toBe(204);
     const store = await InfluxStore.create({ url: influxd.url, database: 'bw4', spoolDir: join(tmp, 's4') });
-    const back = await store.query({ measurement: 'sensor_health', fromMs: T0, toMs: T0 + 1, tags: { sensor: 's 1' } });
+    const back = await store.query({
+      measurement: 'sensor_health',
+      fromMs: T0,
+      toMs: T0 + 1,
+      tags: { sensor: 's 1 \\x' },
+    });
     expect(back).toEqual([{ ...health, tags: { ...health.tags } }]);
     await store.close();
   });

@@ -24,6 +24,13 @@ describe('line protocol', () => {
     });
   });
 
+  it('keeps a lone backslash in names literal, as InfluxDB 1.x does', () => {
+    const p: Point = { measurement: 'm\\x', tags: { path: 'C:\\dir' }, fields: { s: 'a\\b' }, timeMs: 5 };
+    const line = formatPoint(p);
+    expect(line).toBe('m\\x,path=C:\\dir s="a\\\\b" 5');
+    expect(parseLine(line)).toEqual(p);
+  });
+
   it('rejects points that cannot be stored, naming the field', () => {
     expect(() => formatPoint({ measurement: 'm', tags: {}, fields: { x: NaN }, timeMs: 1 })).toThrow(
       /no storable field/,
