@@ -15,6 +15,27 @@ export interface ClassifierInput {
   psdDbfs?: Float32Array;
   /** Optional raw IQ snippet (cf32 planar) around the emission for IQ-based models. */
   iq?: { re: Float32Array; im: Float32Array; sampleRateHz: number };
+  /** Optional channel of the emission from models/iq-history.ts `extractChannel()` (what the tfjs model reads). */
+  channelIq?: ChannelIq;
+  /** Optional: seconds the emission has been on without a break (tracker); tells a CW jammer from keyed CW. */
+  continuousOnS?: number;
+}
+
+/**
+ * One emission mixed to 0 Hz, low-passed and decimated to about 4× its bandwidth (models/iq-history.ts).
+ * `envelope` is the channel power over a longer span, oldest block first (linear, full-scale²).
+ */
+export interface ChannelIq {
+  re: Float32Array;
+  im: Float32Array;
+  /** Decimated rate, Hz. */
+  sampleRateHz: number;
+  decimation: number;
+  /** Bandwidth the extraction was tied to, Hz. */
+  bandwidthHz: number;
+  envelope: Float32Array;
+  /** Duration of one envelope block, s. */
+  envelopeBlockS: number;
 }
 
 export interface Classification {
