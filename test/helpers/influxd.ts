@@ -24,6 +24,22 @@ export interface InfluxdHandle {
 
 export const INFLUXD = '/usr/bin/influxd';
 
+// If a test process dies without its afterAll, do not leave influxd running or its temp dir behind.
+const live = new Map<ChildProcess, string>();
+let exitHook = false;
+function track(c: ChildProcess, dir: string): void {
+  live.set(c, dir);
+  c.once('exit', () => live.delete(c));
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const [child, d] of live) {
+      child.kill('SIGKILL');
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -83,6 +99,7 @@ export async function startInfluxd(): Promise<InfluxdHandle> {
     const c = spawn(INFLUXD, ['-config', conf], { stdio: ['ignore', log, log] });
     closeSync(log);
     child = c;
+    track(c, dir);
     let exited = false;
     c.once('exit', () => (exited = true));
     const deadline = Date.now() + 30_000;
