@@ -134,4 +134,31 @@ describe('RtlSdr driver over the virtual dongle', () => {
     expect(events.some((e) => e.type === 'disconnected')).toBe(true);
     await sdr.close().catch(() => undefined);
   });
+
+  it('an R828D stick (I2C 0x74, 16 MHz crystal) tunes; bias tee, direct sampling and RTL AGC land in registers', async () => {
+    const { dev, sdr } = await open({ tuner: 'R828D', paced: false });
+    expect(sdr.tunerType).toBe('R828D');
+    await sdr.setSampleRate(2_400_000);
+    await sdr.setCenterFrequency(433.92e6);
+    await sdr.setGain(280);
+    let st = dev.radioState();
+    expect(st.pllLocked).toBe(true);
+    expect(Math.abs(st.centerHz - 433.92e6)).toBeLessThan(1000);
+    expect(st.tunerGainTenthsDb).toBe(280);
+    await sdr.setBiasTee(true);
+    expect(dev.radioState().biasTee).toBe(true);
+    await sdr.setDirectSampling(2);
+    await sdr.setCenterFrequency(7.1e6);
+    st = dev.radioState();
+    expect(st.directSampling).toBe(2);
+    expect(Math.abs(st.centerHz - 7.1e6)).toBeLessThan(10);
+    await sdr.setDirectSampling(0);
+    await sdr.setCenterFrequency(145e6);
+    st = dev.radioState();
+    expect(st.directSampling).toBe(0);
+    expect(Math.abs(st.centerHz - 145e6)).toBeLessThan(1000);
+    await sdr.setAgcMode(true);
+    expect(dev.radioState().rtlAgc).toBe(true);
+    await sdr.close();
+  });
 });

@@ -69,6 +69,25 @@ describe('virtual dongle: streaming', () => {
     expect(r.data!.byteLength).toBe(16384);
   });
 
+  it('a rate change while streaming re-paces the next transfers at the new rate', async () => {
+    const clock = new ManualClock();
+    const { dev, prog } = await streaming({ clock }, 2_048_000);
+    await prog.resetBuffer();
+    const first = dev.transferIn(1, 20480); // 10240 samples = 5 ms at 2.048 MS/s
+    clock.advance(5);
+    await first;
+    await prog.setSampleRate(250_000); // 10240 samples now take 40.96 ms
+    let done = false;
+    const second = dev.transferIn(1, 20480).then(() => (done = true));
+    clock.advance(30);
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    clock.advance(12);
+    await second;
+    expect(done).toBe(true);
+    expect(dev.radioState().sampleRateHz).toBeCloseTo(250_000, 2); // the resampler ratio gives 250000.0004
+  });
+
   it('no FIFO release (reset_buffer not called): transfers wait', async () => {
     const clock = new ManualClock();
     const { dev } = await streaming({ clock });
