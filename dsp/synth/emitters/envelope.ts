@@ -2,17 +2,18 @@
  * Narrowband emitters described by a slowly varying complex envelope: amplitude a and phase φ (cycles).
  * The envelope is evaluated on a grid of every D-th absolute sample; in between, the amplitude is interpolated
  * linearly and the phase by a cubic Hermite polynomial through the exact phase and instantaneous frequency at both
- * grid points. D is chosen per emitter so the phase error stays below ~3 mrad (spurs < -50 dBc, under the 8-bit
- * floor). The carrier is a 32-bit phase accumulator into the sin/cos tables.
+ * grid points. D is chosen per emitter so the phase error stays below ~5 mrad (images < -46 dBc, spread over the
+ * emitter's bandwidth, far under the 8-bit floor). The carrier is a 32-bit phase accumulator into the sin/cos tables.
  */
 import { COS_TABLE, PHASE_ONE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
-import { Emitter, floorPow2, type ReceiverBand } from './base.ts';
+import { Emitter, type ReceiverBand } from './base.ts';
 
 const MAX_DECIM = 128;
-const PHASE_ERR_RAD = 3e-3;
+/** Peak phase interpolation error, rad: images at ±fs/D offsets ≈ -46 dBc, spread over the emitter's width. */
+const PHASE_ERR_RAD = 5e-3;
 
 export abstract class EnvelopeEmitter extends Emitter {
-  /** Grid step, samples (power of two). */
+  /** Grid step, samples. */
   protected decim = 1;
   /** Envelope of the grid point at the start (0..2) and end (3..5) of the current interval. */
   private readonly env = new Float64Array(6);
@@ -43,7 +44,7 @@ export abstract class EnvelopeEmitter extends Emitter {
     const fa = this.amplitudeBandwidthHz();
     // linear amplitude interpolation error (2πfD/fs)²/8 ≤ 2e-3
     if (fa > 0) d = Math.min(d, (Math.sqrt(8 * 2e-3) * fs) / (2 * Math.PI * fa));
-    this.decim = Math.min(MAX_DECIM, floorPow2(Math.max(1, d)));
+    this.decim = Math.min(MAX_DECIM, Math.max(1, Math.floor(d)));
     this.cacheG = -1;
   }
 
