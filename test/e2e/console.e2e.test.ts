@@ -6,6 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { venuePlan } from '../../dsp/synth/venue.ts';
+import { Monitor } from '../../src/engine/monitor.ts';
+import { createServer } from '../../src/server/server.ts';
+import { openLiveInput } from '../../src/sources/open.ts';
+import { EmbeddedStore } from '../../src/storage/embeddedStore.ts';
+import type { FrequencyPlan } from '../../src/types.ts';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { startTestConsole, type TestConsole } from '../helpers/console-server.ts';
 
@@ -140,5 +148,75 @@ describe('operator console in Chromium', () => {
 
     // Only the expected 401 of the initial session probe may show up as a console error.
     expect(b.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  }, 40_000);
+
+  it('with the real engine: the simulated venue switches on an unlicensed PMR emitter; the console shows and acknowledges it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-e2e-engine-'));
+    const store = await EmbeddedStore.create({ dir: join(dir, 'measurements') });
+    // Venue schedule 10× faster: the unlicensed NFM emitter at 446,18125 MHz comes on 0,15 s after start.
+    const source = await openLiveInput('virtual:venue', { cluster: 'pmr', timeScale: 0.1, id: 'pmr' });
+    const monitor = await Monitor.create({
+      dataDir: dir,
+      plan: venuePlan() as FrequencyPlan,
+      store,
+      sensors: [{ id: 'pmr', name: 'PMR446', source }],
+    });
+    const server = await createServer(monitor, {
+      dataDir: dir,
+      port: 0,
+      adminPassword: 'engine-admin-1',
+      print: () => {},
+    });
+    await server.listen();
+    const page = await b.ctx.newPage();
+    try {
+      await page.goto(server.url + '/');
+      await page.fill('#login-user', 'admin');
+      await page.fill('#login-pass', 'engine-admin-1');
+      await page.click('#login-submit');
+      await page.waitForSelector('#viewer[data-renderer]');
+      // Logged in and watching: now the venue comes alive.
+      await monitor.start();
+      await page.waitForFunction(() => Number(document.getElementById('viewer')?.dataset.rows ?? 0) > 5, undefined, {
+        timeout: 15_000,
+      });
+      const shot = () =>
+        page.evaluate(() => (document.getElementById('waterfall-canvas') as HTMLCanvasElement).toDataURL());
+      const a = await shot();
+      await page.waitForTimeout(600);
+      expect(await shot()).not.toBe(a);
+      // The venue plan's PMR446 channels are drawn; crowded labels are thinned, never overlapping.
+      expect(await page.locator('.plan-band[data-assignment^="PMR"]').count()).toBeGreaterThan(3);
+      // Every label, measured: the thinned ones are display: none and measure 0 wide.
+      const boxes = await page.$$eval('.plan-label', (els) =>
+        els
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.width > 0)
+          .map((r) => [r.left, r.right]),
+      );
+      expect(boxes.length).toBeGreaterThan(2);
+      boxes.sort((x, y) => x[0]! - y[0]!);
+      for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0]!).toBeGreaterThanOrEqual(boxes[i - 1]![1]! - 1);
+
+      const item = page.locator('.alarm', { hasText: 'Phát xạ không phép' }).first();
+      await item.waitFor({ timeout: 15_000 });
+      expect(await item.locator('.facts').textContent()).toMatch(/446,18\d MHz/);
+      const id = await item.getAttribute('data-alarm-id');
+      await item.locator('.ack-btn').click();
+      await item.locator('.ack-comment').fill('Đã ghi nhận, cử tổ kiểm tra');
+      await item.locator('.ack-confirm').click();
+      await item.locator('.ack').waitFor({ timeout: 5000 });
+      expect(monitor.alarms().find((x) => x.id === id)?.acks[0]).toMatchObject({
+        by: 'admin',
+        comment: 'Đã ghi nhận, cử tổ kiểm tra',
+      });
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-e2e-engine.png') });
+    } finally {
+      await page.close();
+      await server.close();
+      await monitor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 40_000);
 });

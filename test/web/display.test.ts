@@ -39,6 +39,7 @@ describe('trace holds', () => {
     const tr = new Float32Array(100).fill(-110);
     tr[50] = -40;
     expect(autoLevels(tr)).toEqual({ lowDbfs: -115, highDbfs: -35 });
+    expect(autoLevels(new Float32Array(100).fill(-110))).toEqual({ lowDbfs: -115, highDbfs: -70 });
     expect(autoLevels(new Float32Array(3))).toBeNull();
   });
 });

@@ -43,5 +43,31 @@ export class PlanOverlay {
       nodes.push(el);
     }
     this.root.replaceChildren(...nodes);
+    this.thinLabels(bands);
+  }
+
+  /**
+   * Hide labels that overlap a neighbour's (the band keeps its colour and title; hover tells the rest).
+   * Violated bands claim space first, then left to right. Measured, so fonts and zoom do not matter.
+   */
+  private thinLabels(bands: BandView[]): void {
+    const state = new Map(bands.map((b) => [b.assignment.id, b.state]));
+    const labels = [...this.root.querySelectorAll<HTMLElement>('.plan-band')].map((band) => ({
+      id: band.dataset.assignment ?? '',
+      el: band.querySelector<HTMLElement>('.plan-label'),
+    }));
+    const measured = labels
+      .filter((l): l is { id: string; el: HTMLElement } => l.el !== null)
+      .map((l) => ({ ...l, r: l.el.getBoundingClientRect() }))
+      .sort(
+        (a, b) =>
+          Number(state.get(b.id) === 'violated') - Number(state.get(a.id) === 'violated') || a.r.left - b.r.left,
+      );
+    const taken: [number, number][] = [];
+    for (const l of measured) {
+      const hit = taken.some(([x0, x1]) => l.r.right + 2 > x0 && l.r.left - 2 < x1);
+      l.el.classList.toggle('crowded', hit);
+      if (!hit) taken.push([l.r.left, l.r.right]);
+    }
   }
 }

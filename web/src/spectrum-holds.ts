@@ -45,7 +45,7 @@ export class TraceHolds {
 
 /**
  * Auto-levels from a trace: low a little under the noise floor (10th percentile), high a little over the
- * strongest signal, at least 30 dB apart. dBFS.
+ * strongest signal, at least 45 dB apart (so the noise stays dark and a new, stronger emitter still fits). dBFS.
  */
 export function autoLevels(trace: Float32Array): { lowDbfs: number; highDbfs: number } | null {
   const v = [...trace].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -53,6 +53,6 @@ export function autoLevels(trace: Float32Array): { lowDbfs: number; highDbfs: nu
   const floor = v[Math.floor(v.length * 0.1)] as number;
   const top = v[v.length - 1] as number;
   const lowDbfs = Math.floor(floor - 5);
-  const highDbfs = Math.max(lowDbfs + 30, Math.ceil(top + 5));
+  const highDbfs = Math.max(lowDbfs + 45, Math.ceil(top + 5));
   return { lowDbfs, highDbfs };
 }

@@ -68,7 +68,8 @@ export class SpectrumView {
       ctx.moveTo(0, y);
       ctx.lineTo(w, y);
       ctx.stroke();
-      ctx.fillText(formatNumber(db, 0), 4, y - 7);
+      // The top line's label would collide with the unit label.
+      if (y > 22) ctx.fillText(formatNumber(db, 0), 4, y - 7);
     }
     ctx.fillText('dBFS', 4, 10);
 
