@@ -58,6 +58,23 @@ describe('bandwatch record / replay', () => {
     expect(await record(['--input', src, '--out', join(dir, 'x')], memoryIo())).toBe(2);
   });
 
+  it('records the virtual dongle (src/sources) with hardware, rate and frequency in the metadata', async () => {
+    const dir = tmp();
+    const io = memoryIo();
+    expect(await record(['--input', 'virtual', '--duration', '0.2', '--out', join(dir, 'v'), '--gain', '20'], io)).toBe(
+      0,
+    );
+    const rec = await openRecording(join(dir, 'v.sigmf-meta'));
+    expect(rec.sampleRateHz).toBe(2_400_000);
+    expect(rec.totalSamples).toBe(480_000);
+    expect(rec.meta.global['core:hw']).toMatch(/\S/);
+    expect(rec.meta.global['bandwatch:gain_db']).toBe(20);
+    expect(rec.segments[0]!.centerHz).toBeGreaterThan(24e6);
+    expect(rec.meta.global['bandwatch:complete']).toBe(true);
+    const data = readFileSync(rec.dataPath);
+    expect(new Set(data.subarray(0, 10_000)).size).toBeGreaterThan(2); // real samples (noise), not a constant
+  });
+
   it('prints the summary of a recording and replays it through the pipeline', async () => {
     const dir = tmp();
     const src = await makeRecording(dir, 'r', 0.5);
