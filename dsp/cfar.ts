@@ -91,6 +91,11 @@ export interface CfarOptions {
   osOrder?: number;
   /** Bins never declared detected (DC, images). */
   excludeMask?: Uint8Array;
+  /**
+   * OS only: also compute the per-bin threshold into `thresholdLin` (a k-th-of-N selection per bin, ~10x the
+   * cost of the detection itself). Default false: thresholdLin holds NaN for OS.
+   */
+  osThresholds?: boolean;
 }
 
 /** CFAR detector with preallocated output; `detect` allocates nothing. */
@@ -103,11 +108,12 @@ export class CfarDetector {
   readonly osOrder: number;
   /** Detection mask of the latest `detect` call (1 = above threshold). */
   readonly mask: Uint8Array;
-  /** Per-bin threshold of the latest call, linear (ca/os: factor·reference; known: factor·floor). */
+  /** Per-bin threshold of the latest call, linear (ca/os: factor·reference; known: factor·floor; os: NaN unless osThresholds). */
   readonly thresholdLin: Float32Array;
   /** Detections in the latest call. */
   detections = 0;
   private readonly excludeMask: Uint8Array | undefined;
+  private readonly osThresholds: boolean;
   private readonly prefix: Float64Array;
   private readonly window: Float64Array;
   private readonly combined: Uint8Array;
@@ -124,6 +130,7 @@ export class CfarDetector {
     if (this.osOrder < 1 || this.osOrder > this.refCells) throw new RangeError('osOrder must be in 1..refCells');
     if (opts.excludeMask && opts.excludeMask.length !== this.fftSize) throw new RangeError('excludeMask length');
     this.excludeMask = opts.excludeMask;
+    this.osThresholds = opts.osThresholds ?? false;
     this.mask = new Uint8Array(this.fftSize);
     this.thresholdLin = new Float32Array(this.fftSize);
     this.prefix = new Float64Array(this.fftSize + 1);
@@ -193,6 +200,11 @@ export class CfarDetector {
     } else {
       const w = this.window;
       const kIdx = this.osOrder - 1;
+      const k = this.osOrder;
+      // x > f·Z(k) ⟺ at least k reference cells lie below x/f: a count with early exit instead of a selection
+      // (a noise cell stops after about N − k + 1 comparisons). The selection only runs for the thresholds.
+      const maxAbove = this.refCells - k;
+      const wantThr = this.osThresholds;
       for (let i = 0; i < n; i++) {
         let ls = i - g - h;
         const le = i - g - 1;
@@ -206,14 +218,22 @@ export class CfarDetector {
           ls -= re - (n - 1);
           re = n - 1;
         }
-        let c = 0;
-        for (let j = ls; j <= le; j++) w[c++] = psdLin[j] as number;
-        for (let j = rs; j <= re; j++) w[c++] = psdLin[j] as number;
-        const t = f * quickselect(w, c, kIdx);
-        thr[i] = t;
-        const d = (psdLin[i] as number) > t && !(ex && ex[i]) ? 1 : 0;
+        const x = psdLin[i] as number;
+        const limit = x / f;
+        let above = 0;
+        for (let j = ls; j <= le && above <= maxAbove; j++) if ((psdLin[j] as number) >= limit) above++;
+        for (let j = rs; j <= re && above <= maxAbove; j++) if ((psdLin[j] as number) >= limit) above++;
+        // Fewer than N cells only for a spectrum shorter than the window; then compare with k of what is there.
+        const cells = le - ls + 1 + (re - rs + 1);
+        const d = above <= maxAbove - (this.refCells - cells) && !(ex && ex[i]) ? 1 : 0;
         out[i] = d;
         hits += d;
+        if (wantThr) {
+          let c = 0;
+          for (let j = ls; j <= le; j++) w[c++] = psdLin[j] as number;
+          for (let j = rs; j <= re; j++) w[c++] = psdLin[j] as number;
+          thr[i] = f * quickselect(w, c, Math.min(kIdx, c - 1));
+        } else thr[i] = NaN;
       }
     }
     this.detections = hits;

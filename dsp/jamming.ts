@@ -340,14 +340,23 @@ export class JammingDetector {
     let hits = 0;
     let sumLin = 0;
     let sumLn = 0;
+    // Σ ln x as ln of products of 8 clamped values: one log per 8 bins (8 × 1e±30 stays inside a double).
+    let prod = 1;
+    let inProd = 0;
     for (let i = 0; i < n; i++) {
       if (!this.usable[i]) continue;
       const v = psd[i] as number;
       usableCount++;
       hits += fr.detMask[i] as number;
       sumLin += v;
-      sumLn += Math.log(v > 1e-30 ? v : 1e-30);
+      prod *= v > 1e-30 ? (v < 1e30 ? v : 1e30) : 1e-30;
+      if (++inProd === 8) {
+        sumLn += Math.log(prod);
+        prod = 1;
+        inProd = 0;
+      }
     }
+    sumLn += Math.log(prod);
     const flat = usableCount > 0 && sumLin > 0 ? Math.exp(sumLn / usableCount) / (sumLin / usableCount) : 0;
     this.features.flatness = flat;
     this.features.occupiedFraction = usableCount > 0 ? hits / usableCount : 0;
@@ -413,6 +422,7 @@ export class JammingDetector {
       }
       let sumLin = 0;
       let sumLn = 0;
+      let prod = 1;
       let cnt = 0;
       for (let s = 0; s < this.segments; s++) {
         const base = tracker.baselineLin[s] as number;
@@ -426,10 +436,14 @@ export class JammingDetector {
           if (!this.usable[i] || this.inEmission[i]) continue;
           const x = fr.psdLin[i] as number;
           sumLin += x;
-          sumLn += Math.log(x > 1e-30 ? x : 1e-30);
-          cnt++;
+          prod *= x > 1e-30 ? (x < 1e30 ? x : 1e30) : 1e-30;
+          if ((++cnt & 7) === 0) {
+            sumLn += Math.log(prod);
+            prod = 1;
+          }
         }
       }
+      sumLn += Math.log(prod);
       const flat = cnt > 0 && sumLin > 0 ? Math.exp(sumLn / cnt) / (sumLin / cnt) : 0;
       relFlat = flat / noiseFlatness(Math.max(fr.spectrum.effectiveFrames, 0.5));
       ok = relFlat >= this.b.minRelFlatness;

@@ -143,6 +143,33 @@ describe('CFAR on spectra', () => {
     expect(os.mask[500]).toBe(1);
   });
 
+  it('OS-CFAR counting decision equals comparing with the k-th ordered reference cell', () => {
+    const n = 2048;
+    const m = 8;
+    const mean = new Float64Array(n).fill(1);
+    for (let c = 50; c < n; c += 173) addTone(mean, c + 0.3, dbToLin(5 + (c % 20)));
+    const psd = sampleSpectrum(new Rng(77), mean, m, new Float32Array(n));
+    const fast = new CfarDetector({ fftSize: n, pfa: 1e-3, method: 'os', refCells: 16, guardCells: 1 });
+    const slow = new CfarDetector({
+      fftSize: n,
+      pfa: 1e-3,
+      method: 'os',
+      refCells: 16,
+      guardCells: 1,
+      osThresholds: true,
+    });
+    const a = fast.detect(psd, m);
+    const b = slow.detect(psd, m);
+    let hits = 0;
+    for (let k = 0; k < n; k++) {
+      expect(a[k]).toBe(b[k]);
+      expect(b[k]).toBe((psd[k] as number) > (slow.thresholdLin[k] as number) ? 1 : 0);
+      hits += a[k] as number;
+    }
+    expect(hits).toBeGreaterThan(20);
+    expect(Number.isNaN(fast.thresholdLin[0])).toBe(true);
+  });
+
   it('edge cells keep N reference cells (threshold defined everywhere) and excluded bins never detect', () => {
     const n = 256;
     const exclude = new Uint8Array(n);
