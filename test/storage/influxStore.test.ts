@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore, dayFileName } from '../../src/storage/embeddedStore.ts';
 import { InfluxStore } from '../../src/storage/influxStore.ts';
 import { openStore } from '../../src/storage/openStore.ts';
-import { alarmPoint, sensorHealthPoint } from '../../src/storage/schema.ts';
+import { alarmPoint, channelPoint, noiseFloorPoint, sensorHealthPoint } from '../../src/storage/schema.ts';
+import { computePeriodicFigures, resolvePeriod } from '../../src/reports/periodic.ts';
 import type { Alarm, Point } from '../../src/types.ts';
 import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.ts';
 
@@ -152,6 +153,72 @@ describe('InfluxStore against a real influxd', () => {
     while (!store.health().ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await seqInDb('bw5')).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
     await store.close();
+  });
+
+  it('gives the same periodic report figures as the embedded store for the same points', async () => {
+    const points: Point[] = [];
+    for (let i = 0; i < 30; i++) {
+      const timeMs = T0 + i * 60_000;
+      for (const a of ['ch1', 'ch 2']) {
+        points.push(
+          channelPoint({
+            sensorId: 's1',
+            assignmentId: a,
+            timeMs,
+            channelPowerDbfs: -70 + (i % 7),
+            occupancyPct: (i * 13) % 100,
+            thresholdMethod: 'noise+6dB',
+            thresholdDbfs: -94,
+            integrationS: 60,
+            rbwHz: 1171.875,
+            revisits: 60,
+            occupiedRevisits: (i * 13) % 60,
+          }),
+        );
+      }
+      points.push(
+        noiseFloorPoint({
+          sensorId: 's1',
+          band: '433.920MHz',
+          timeMs,
+          startHz: 432.72e6,
+          stopHz: 435.12e6,
+          floorDbfs: -101 + (i % 3),
+          rbwHz: 1171.875,
+          method: 'median',
+        }),
+      );
+      points.push(
+        sensorHealthPoint(
+          {
+            id: 's1',
+            name: 's1',
+            kind: 'virtual',
+            mode: 'dwell',
+            state: i === 10 ? 'stalled' : 'running',
+            centerHz: 433.92e6,
+            sampleRateHz: 2.4e6,
+            samplesReceived: i * 144e6,
+            samplesLost: i * 100,
+            lastDataMs: timeMs,
+            description: '',
+          },
+          timeMs,
+        ),
+      );
+    }
+    const influx = await InfluxStore.create({ url: influxd.url, database: 'bw6', spoolDir: join(tmp, 's6') });
+    const emb = await EmbeddedStore.create({ dir: join(tmp, 'emb6'), now: () => T0 });
+    await influx.writePoints(points);
+    await emb.writePoints(points);
+    const period = resolvePeriod({ kind: 'custom', fromMs: T0, toMs: T0 + 3_600_000 });
+    const a = await computePeriodicFigures({ store: influx, alarms: [], period });
+    const b = await computePeriodicFigures({ store: emb, alarms: [], period });
+    expect(a.occupancy).toHaveLength(2);
+    expect(a.uptime[0]).toMatchObject({ healthPoints: 30, samples: 29 * 144e6, lost: 2900 });
+    expect(a).toEqual(b);
+    await influx.close();
+    await emb.close();
   });
 
   it('an embedded day file imports into InfluxDB as-is (curl /write?precision=ms)', async () => {
