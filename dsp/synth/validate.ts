@@ -17,6 +17,21 @@ export class SynthSpecError extends Error {
 
 const KINDS = new Set(['noise', 'tone', 'am', 'nfm', 'wfm', 'mic', 'fsk4', 'ofdm', 'barrage', 'sweep', 'pulse']);
 
+/** Optional numeric fields of the kinds, with their allowed ranges. */
+const RANGES: Record<string, [number, number]> = {
+  phaseCycles: [-1e9, 1e9],
+  modulationDepth: [0, 1],
+  audioHighHz: [1, 1e6],
+  deviationHz: [0, 1e7],
+  ctcssHz: [0, 1000],
+  symbolRateHz: [1, 1e8],
+  innerDeviationHz: [0, 1e7],
+  subcarrierSpacingHz: [1, 1e8],
+  cyclicPrefix: [0, 1],
+  voicePause: [0, 1],
+};
+const OPTIONAL_NUMBERS = new Set(Object.keys(RANGES));
+
 function num(v: unknown, loc: string, opts: { min?: number; max?: number; optional?: boolean } = {}): void {
   if (v === undefined && opts.optional) return;
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new SynthSpecError('must be a finite number', loc);
@@ -36,6 +51,13 @@ export function validateEmitterSpec(spec: EmitterSpec, where = 'emitter'): void 
   else num(s.levelDbfs, `${at}.levelDbfs`, { max: 40 });
   num(s.seed, `${at}.seed`, { optional: true });
   num(s.voicePause, `${at}.voicePause`, { optional: true, min: 0, max: 1 });
+  // every other numeric field must at least be finite (NaN would poison the phase accumulators)
+  for (const [k, v] of Object.entries(s)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new SynthSpecError('must be finite', `${at}.${k}`);
+    if (v !== undefined && typeof v !== 'number' && OPTIONAL_NUMBERS.has(k))
+      throw new SynthSpecError('must be a number', `${at}.${k}`);
+  }
+  for (const [k, [min, max]] of Object.entries(RANGES)) num(s[k], `${at}.${k}`, { min, max, optional: true });
   switch (spec.kind) {
     case 'ofdm':
     case 'barrage':
@@ -58,23 +80,30 @@ export function validateEmitterSpec(spec: EmitterSpec, where = 'emitter'): void 
     default:
       break;
   }
-  if (spec.schedule) {
-    if (!Array.isArray(spec.schedule.windows)) throw new SynthSpecError('windows must be an array', `${at}.schedule`);
+  if (spec.schedule !== undefined) {
+    if (typeof spec.schedule !== 'object' || spec.schedule === null || !Array.isArray(spec.schedule.windows))
+      throw new SynthSpecError('must be { windows: [...], repeatS? }', `${at}.schedule`);
+    if (spec.schedule.windows.length > 8) throw new SynthSpecError('at most 8 windows', `${at}.schedule.windows`);
     num(spec.schedule.repeatS, `${at}.schedule.repeatS`, { min: 1e-6, optional: true });
     spec.schedule.windows.forEach((w, i) => {
+      if (typeof w !== 'object' || w === null)
+        throw new SynthSpecError('must be an object', `${at}.schedule.windows[${i}]`);
       num(w.fromS, `${at}.schedule.windows[${i}].fromS`, { min: 0 });
       num(w.toS, `${at}.schedule.windows[${i}].toS`, { min: w.fromS });
       if (spec.schedule?.repeatS !== undefined && w.toS > spec.schedule.repeatS)
         throw new SynthSpecError('window must end within repeatS', `${at}.schedule.windows[${i}].toS`);
     });
   }
-  if (spec.ptt) {
+  if (spec.ptt !== undefined) {
+    if (typeof spec.ptt !== 'object' || spec.ptt === null) throw new SynthSpecError('must be an object', `${at}.ptt`);
     num(spec.ptt.slotS, `${at}.ptt.slotS`, { min: 1e-3 });
     num(spec.ptt.minOnS, `${at}.ptt.minOnS`, { min: 0 });
     num(spec.ptt.maxOnS, `${at}.ptt.maxOnS`, { min: spec.ptt.minOnS });
     num(spec.ptt.activity, `${at}.ptt.activity`, { min: 0, max: 1 });
   }
-  if (spec.pulse) {
+  if (spec.pulse !== undefined) {
+    if (typeof spec.pulse !== 'object' || spec.pulse === null)
+      throw new SynthSpecError('must be an object', `${at}.pulse`);
     num(spec.pulse.periodS, `${at}.pulse.periodS`, { min: 1e-6 });
     num(spec.pulse.dutyCycle, `${at}.pulse.dutyCycle`, { min: 0, max: 1 });
   }
@@ -92,8 +121,9 @@ export function validateSceneSpec(spec: SceneSpec): void {
     ids.add(e.id);
   });
   const imp = spec.impairments;
-  if (imp) {
+  if (imp !== undefined) {
+    if (typeof imp !== 'object' || imp === null) throw new SynthSpecError('must be an object', 'scene.impairments');
     for (const k of ['dcOffsetI', 'dcOffsetQ', 'iqGainDb', 'iqPhaseDeg', 'ppm', 'rollOffDb'] as const)
-      num(imp[k], `scene.impairments.${k}`, { optional: true });
+      num(imp[k], `scene.impairments.${k}`, { optional: true, min: k === 'rollOffDb' ? 0 : -1e6, max: 1e6 });
   }
 }

@@ -462,3 +462,92 @@ describe('Scene impairments and tuning', () => {
 function vals(x: { re: Float32Array; im: Float32Array }): [Float32Array, Float32Array] {
   return [x.re, x.im];
 }
+
+describe('Scene spec validation (scene files are untrusted JSON)', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['not an object', null, /scene: must be an object/],
+    ['seed missing', { emitters: [] }, /scene\.seed/],
+    ['emitter null', { seed: 1, emitters: [null] }, /emitters\[0\]/],
+    [
+      'NaN level',
+      { seed: 1, emitters: [{ id: 'a', kind: 'tone', centerHz: 1e8, levelDbfs: NaN }] },
+      /\(a\)\.levelDbfs/,
+    ],
+    [
+      'string deviation',
+      { seed: 1, emitters: [{ id: 'a', kind: 'nfm', centerHz: 1e8, levelDbfs: -10, deviationHz: '5k' }] },
+      /\(a\)\.deviationHz/,
+    ],
+    [
+      'zero symbol rate',
+      { seed: 1, emitters: [{ id: 'a', kind: 'fsk4', centerHz: 1e8, levelDbfs: -10, symbolRateHz: 0 }] },
+      /\(a\)\.symbolRateHz/,
+    ],
+    [
+      'schedule not object',
+      { seed: 1, emitters: [{ id: 'a', kind: 'tone', centerHz: 1e8, levelDbfs: -10, schedule: 5 }] },
+      /\(a\)\.schedule/,
+    ],
+    [
+      'window outside repeat',
+      {
+        seed: 1,
+        emitters: [
+          {
+            id: 'a',
+            kind: 'tone',
+            centerHz: 1e8,
+            levelDbfs: -10,
+            schedule: { windows: [{ fromS: 1, toS: 12 }], repeatS: 10 },
+          },
+        ],
+      },
+      /windows\[0\]\.toS/,
+    ],
+    [
+      'duty > 1',
+      {
+        seed: 1,
+        emitters: [{ id: 'a', kind: 'pulse', centerHz: 1e8, levelDbfs: -10, bandwidthHz: 0, periodS: 1, dutyCycle: 2 }],
+      },
+      /\(a\)\.dutyCycle/,
+    ],
+    [
+      'duplicate id',
+      {
+        seed: 1,
+        emitters: [
+          { id: 'a', kind: 'tone', centerHz: 1e8, levelDbfs: -10 },
+          { id: 'a', kind: 'tone', centerHz: 2e8, levelDbfs: -10 },
+        ],
+      },
+      /emitters\[1\]\.id/,
+    ],
+    ['impairments not object', { seed: 1, emitters: [], impairments: 'x' }, /scene\.impairments/],
+  ];
+  for (const [name, spec, where] of bad) {
+    it(`rejects ${name} with a SynthSpecError naming the place`, () => {
+      let err: unknown;
+      try {
+        new Scene(spec as SceneSpec);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SynthSpecError);
+      expect(String((err as Error).message)).toMatch(where);
+    });
+  }
+
+  it('accepts the venue spec after a JSON round trip and renders the same bytes', async () => {
+    const { venueSceneSpec } = await import('../../dsp/synth/index.ts');
+    const spec = venueSceneSpec({ timeScale: 0.1 });
+    const a = new Uint8Array(8192);
+    const b = new Uint8Array(8192);
+    new Scene(spec).renderCu8({ centerHz: 446.1e6, sampleRateHz: FS, startSample: 99, count: 4096 }, a);
+    new Scene(JSON.parse(JSON.stringify(spec)) as SceneSpec).renderCu8(
+      { centerHz: 446.1e6, sampleRateHz: FS, startSample: 99, count: 4096 },
+      b,
+    );
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
