@@ -7,7 +7,7 @@
  * ranges are answered by scanning only the day files that overlap the range.
  */
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StorageError } from '../errors.ts';
@@ -132,7 +132,16 @@ export class EmbeddedStore implements MeasurementStore {
       arr.push(line);
     }
     const run = async (): Promise<void> => {
-      for (const [day, lines] of byDay) await appendFile(join(this.dir, day), lines.join('\n') + '\n');
+      // One append + fdatasync per day file and batch: a batch the caller saw succeed survives a crash.
+      for (const [day, lines] of byDay) {
+        const fh = await open(join(this.dir, day), 'a');
+        try {
+          await fh.appendFile(lines.join('\n') + '\n');
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      }
       for (const p of points) this.insert(normalise(p));
     };
     const next = this.writeChain.then(run);

@@ -19,12 +19,13 @@ import {
 import { DEFAULT_TIME_ZONE, type Lang } from '../../reports/i18n.ts';
 import { dataLayout, openStore } from '../../storage/openStore.ts';
 import { alarmsFromPoints } from '../../storage/schema.ts';
-import type { Alarm, FrequencyPlan, MeasurementStore } from '../../types.ts';
+import { loadPlanFile } from '../../plan/index.ts';
+import type { Alarm, MeasurementStore } from '../../types.ts';
 import type { CliIo } from '../io.ts';
 
 const USAGE = `usage:
   bandwatch report incident --alarm ID --out FILE [--lang vi|en] [--format html]
-  bandwatch report periodic (--day YYYY-MM-DD | --phase before|during|after --plan PLAN.json | --from ISO --to ISO)
+  bandwatch report periodic (--day YYYY-MM-DD | --phase before|during|after --plan PLAN | --from ISO --to ISO)
                    --out FILE [--sensor ID]... [--lang vi|en] [--format html|csv]
 common: [--data DIR (default ./data)] [--influx URL --db NAME] [--alarms ALARMS.json] [--tz Asia/Ho_Chi_Minh]`;
 
@@ -96,8 +97,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       let spec: PeriodSpec;
       if (values.day) spec = { kind: 'daily', date: values.day };
       else if (values.phase) {
-        if (!values.plan) return fail('--phase needs --plan PLAN.json (with phases)', '--plan');
-        const plan = JSON.parse(await readFile(values.plan, 'utf8')) as FrequencyPlan;
+        if (!values.plan) return fail('--phase needs --plan PLAN (with phases)', '--plan');
+        const plan = await loadPlanFile(values.plan);
         spec = { kind: 'phase', plan, phase: values.phase as 'before' };
       } else if (values.from && values.to) {
         const fromMs = Date.parse(values.from);
