@@ -125,6 +125,30 @@ describe('InfluxStore against a real influxd', () => {
     await store.close();
   });
 
+  it('delivers a large outage (several spool segments) in order', async () => {
+    const store = await InfluxStore.create({
+      url: influxd.url,
+      database: 'bw7',
+      spoolDir: join(tmp, 'spool7'),
+      retryMs: 50,
+    });
+    await store.writePoints(seq(1, 0));
+    await influxd.stop();
+    for (let b = 0; b < 12; b++) await store.writePoints(seq(5000, 1 + b * 5000));
+    expect(store.health().spooledPoints).toBe(60_000);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(tmp, 'spool7')).filter((f) => f.endsWith('.spool')).length).toBeGreaterThan(1);
+    await influxd.start();
+    const deadline = Date.now() + 20_000;
+    while (!store.health().ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(store.health()).toMatchObject({ ok: true, spooledPoints: 0 });
+    expect(store.droppedPoints).toBe(0);
+    const got = await seqInDb('bw7');
+    expect(got.length).toBe(60_001);
+    expect(got.every((v, i) => v === i)).toBe(true);
+    await store.close();
+  });
+
   it('keeps the spool across a restart of the app while InfluxDB is down', async () => {
     const dir = join(tmp, 'spool3');
     const s1 = await InfluxStore.create({ url: influxd.url, database: 'bw3', spoolDir: dir, retryMs: 100 });
