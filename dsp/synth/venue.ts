@@ -409,7 +409,7 @@ function licensed(o: ReturnType<typeof resolve>): EmitterSpec[] {
       ptt: pmrPtt,
       label: 'licensed',
     },
-    { id: 'FM-985', kind: 'wfm', centerHz: 98_500_000, levelDbfs: -25, label: 'licensed' },
+    { id: 'FM-985', kind: 'wfm', centerHz: 98_500_000, levelDbfs: -28, label: 'licensed' },
   );
   return out;
 }

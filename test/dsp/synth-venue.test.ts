@@ -8,6 +8,7 @@ import {
   venuePlanCsv,
   venueScene,
   venueSceneSpec,
+  Scene,
 } from '../../dsp/synth/index.ts';
 import { db, welch } from './synth-helpers.ts';
 
@@ -118,26 +119,31 @@ describe('venue schedule', () => {
 });
 
 describe('venue levels', () => {
-  it('licensed emitters are 10-40 dB above the per-bin floor (2048 bins at 2.4 MS/s) and nothing clips at 0 dB gain', () => {
-    const scene = venueScene({ impairments: {} });
+  it('with every licensed emitter keyed at once: 10-40 dB above the per-bin floor (2048 bins at 2.4 MS/s), no clipping', () => {
+    // worst case: strip PTT and schedules so everything licensed transmits together
+    const spec = venueSceneSpec({ quiet: true, impairments: {} });
+    for (const e of spec.emitters) {
+      delete e.ptt;
+      delete e.schedule;
+    }
+    const scene = new Scene(spec);
     const n = 2048 * 48;
     const re = new Float32Array(n);
     const im = new Float32Array(n);
     const out = new Uint8Array(2 * n);
     const plan = venueAssignments();
+    const checked = new Set<string>();
     for (const c of VENUE_CLUSTERS) {
-      // t = 160 s: over-power mic and a CW jammer window are not both on; 160 s has the over-power twin, 110 s the CW
-      for (const t of [2, 110, 160]) {
-        const start = Math.round(t * FS);
-        scene.renderCu8({ centerHz: c.centerHz, sampleRateHz: FS, startSample: start, count: n }, out, 0);
-        let clipped = 0;
-        for (const v of out) if (v === 0 || v === 255) clipped++;
-        expect(clipped, `${c.id} at ${t}s`).toBe(0);
-      }
+      scene.renderCu8({ centerHz: c.centerHz, sampleRateHz: FS, startSample: 2 * FS, count: n }, out, 0);
+      let clipped = 0;
+      for (const v of out) if (v === 0 || v === 255) clipped++;
+      expect(clipped, c.id).toBe(0);
       scene.render({ centerHz: c.centerHz, sampleRateHz: FS, startSample: 2 * FS, count: n, re, im });
       const p = welch(re, im, 2048);
       const sorted = Array.from(p).sort((a, b) => a - b);
       const floor = sorted[Math.floor(sorted.length * 0.2)]!;
+      // 20th percentile of a 48-average periodogram sits ≈ 0.5 dB under the mean density
+      expect(Math.abs(db(floor / (FS / 2048)) + 100.5)).toBeLessThan(0.5);
       for (const a of plan) {
         const off = a.centerHz - c.centerHz;
         if (Math.abs(off) > FS / 2 - a.bandwidthHz) continue;
@@ -146,10 +152,28 @@ describe('venue levels', () => {
         let pk = 0;
         for (let i = k - w; i <= k + w; i++) pk = Math.max(pk, p[i]!);
         const snr = db(pk / floor);
-        if (snr < 3) continue; // PTT emitter not talking at t = 2 s
         expect(snr, a.id).toBeGreaterThan(10);
         expect(snr, a.id).toBeLessThan(40);
+        checked.add(a.id);
       }
+    }
+    expect([...checked].sort()).toEqual(plan.map((a) => a.id).sort());
+  });
+
+  it('nothing clips at 0 dB gain during any staged event', () => {
+    const scene = venueScene({ impairments: {} });
+    const n = 65_536;
+    const out = new Uint8Array(2 * n);
+    for (const e of venueEvents(0, 4 * 240)) {
+      const c = VENUE_CLUSTERS.find((x) => x.id === e.cluster)!;
+      scene.renderCu8(
+        { centerHz: c.centerHz, sampleRateHz: FS, startSample: Math.round((e.startS + 1) * FS), count: n },
+        out,
+        0,
+      );
+      let clipped = 0;
+      for (const v of out) if (v === 0 || v === 255) clipped++;
+      expect(clipped, e.emitterId).toBe(0);
     }
   });
 });
