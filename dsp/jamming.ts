@@ -68,14 +68,19 @@ export interface SweepOptions {
   /** Points needed to decide (default 8). */
   minPoints?: number;
   /**
-   * Minimum |rate|, bins per spectrum interval (default 2). Slower lines look stationary from one spectrum to the
-   * next and are left to the CW / emission tracker.
+   * Minimum |rate|, bins per tracker step (default 2; steps are ≥ minIntervalS apart). Slower lines look
+   * stationary from one step to the next and are left to the CW / emission tracker.
    */
   minBinsPerFrame?: number;
   /** A step agrees with the rate within rateTolerance·|rate·dt| + 1.5 bins (default 0.15). */
   rateTolerance?: number;
   /** Fraction of steps that must be consistent (default 0.7). */
   minConsistent?: number;
+  /**
+   * The tracker steps at most every minIntervalS seconds (default 0.05): at high spectrum rates a sweep moves too
+   * little between consecutive spectra to be told from a stationary line.
+   */
+  minIntervalS?: number;
 }
 
 export interface PulseOptions {
@@ -191,6 +196,9 @@ export class JammingDetector {
   private frameDtS = NaN;
   private lastTimeS = NaN;
   private sweepSeenS = NaN;
+  private sweepStepS = -Infinity;
+  private sweepDtS = NaN;
+  private sweepReports = 0;
   private sweepPeriodS = 0;
   private sweepLoHz = 0;
   private sweepHiHz = 0;
@@ -245,6 +253,7 @@ export class JammingDetector {
       minBinsPerFrame: 2,
       rateTolerance: 0.15,
       minConsistent: 0.7,
+      minIntervalS: 0.05,
       ...opts.sweep,
     };
     this.pu = {
@@ -320,6 +329,10 @@ export class JammingDetector {
     this.frameDtS = NaN;
     this.sweepSeenS = NaN;
     this.sweepPeriodS = 0;
+    this.sweepStepS = -Infinity;
+    this.sweepDtS = NaN;
+    this.sweepReports = 0;
+    this.prevCandCount = 0;
     this.detections.length = 0;
   }
 
@@ -487,6 +500,14 @@ export class JammingDetector {
     const binHz = fr.spectrum.binHz;
     const t = fr.timeS;
     const hp = sw.historyPoints;
+    if (t - this.sweepStepS < sw.minIntervalS) {
+      // Between tracker steps: report the tracks that fired at the last step.
+      for (let r = 0; r < this.sweepReports; r++) this.detections.push(this.sweepDets[r] as JammerDetection);
+      return;
+    }
+    const stepDt = t - this.sweepStepS;
+    if (stepDt > 0) this.sweepDtS = this.sweepDtS > 0 ? 0.9 * this.sweepDtS + 0.1 * stepDt : stepDt;
+    this.sweepStepS = t;
     this.collectLineCandidates(fr, sw.minSnrDb, sw.maxLineWidthBins);
     this.candUsed.fill(0);
     // Only lines that moved since the previous spectrum can belong to a sweep: a candidate with a line within
@@ -594,6 +615,7 @@ export class JammingDetector {
         if ((d.detail.periodS as number) > 0) this.sweepPeriodS = d.detail.periodS as number;
       }
     }
+    this.sweepReports = reports;
   }
 
   private pushPoint(k: number, t: number, f: number, wrap: number): void {
@@ -638,7 +660,7 @@ export class JammingDetector {
     const cnt = this.trCount[k] as number;
     const h = this.trHead[k] as number;
     const rate = this.trRate[k] as number;
-    const dtFrame = this.frameDtS > 0 ? this.frameDtS : 1;
+    const dtFrame = this.sweepDtS > 0 ? this.sweepDtS : 1;
     if (Math.abs(rate) * dtFrame < sw.minBinsPerFrame * binHz) return false;
     let steps = 0;
     let consistent = 0;

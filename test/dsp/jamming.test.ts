@@ -141,6 +141,19 @@ describe('jammers are detected', () => {
     expect(slow.framesWith.barrage + slow.framesWith.cw + fast.framesWith.barrage + fast.framesWith.cw).toBe(0);
   });
 
+  it('sweep at a high spectrum rate (100 spectra/s): the tracker steps every 50 ms, so a slow sweep still moves', () => {
+    const r = runScene([...licensed(14, 80), sweep(6, C - 900e3, C + 900e3, 150e3, 25)], {
+      durationS: 14,
+      dtS: 0.01,
+      seed: 9,
+      jamming: { tracker: { learnS: 3 } },
+    });
+    expect(r.firstS.sweep).toBeGreaterThan(6);
+    expect(r.firstS.sweep).toBeLessThan(8);
+    expect(Math.abs((r.last.sweep?.detail.rateHzPerS ?? 0) / 150e3 - 1)).toBeLessThan(0.05);
+    expect(r.framesWith.barrage + r.framesWith.cw + r.framesWith.pulse).toBe(0);
+  });
+
   it('pulse: wideband (0.73 s, 40 %) and narrowband (1.3 s, 30 %) on/off with period and duty measured', () => {
     const wide = runScene([...licensed(40, 70), pulse(20, 0.73, 0.4, C - 1e6, C + 1e6, 15)], {
       durationS: 40,
