@@ -178,31 +178,41 @@ export class InfluxStore implements MeasurementStore {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.serial(() => this.drain());
+      void this.serial(async () => {
+        const more = await this.drainStep();
+        if (more === 'more') this.scheduleDrain(0);
+        else if (more === 'down') this.scheduleDrain(this.opts.retryMs);
+      });
     }, delayMs);
   }
 
-  /** Delivers the spool in order; stops at the first outage error and tries again later. */
-  private async drain(): Promise<void> {
-    for (;;) {
-      const batch = await this.spool.peek(this.opts.batchLines);
-      if (!batch) break;
-      try {
-        if (batch.lines.length) await this.post(batch.lines);
-      } catch (e) {
-        if (isOutage(e)) {
-          this.markDown(e);
-          this.scheduleDrain(this.opts.retryMs);
-          return;
-        }
-        // 400 on delivery: InfluxDB stored the valid points of a partial write; the rest can never go in.
-        this.rejectedPoints += batch.lines.length;
-        this.lastError = (e as Error).message;
-      }
-      await this.spool.commit(batch);
+  /**
+   * Delivers one batch of the spool (oldest first). One batch per serial step, so writes arriving meanwhile
+   * are appended to the spool promptly instead of waiting for the whole backlog.
+   */
+  private async drainStep(): Promise<'more' | 'empty' | 'down'> {
+    const batch = await this.spool.peek(this.opts.batchLines);
+    if (!batch) {
+      this.down = false;
+      this.downSinceMs = null;
+      return 'empty';
     }
+    try {
+      if (batch.lines.length) await this.post(batch.lines);
+    } catch (e) {
+      if (isOutage(e)) {
+        this.markDown(e);
+        return 'down';
+      }
+      // 400 on delivery: InfluxDB stored the valid points of a partial write; the rest can never go in.
+      this.rejectedPoints += batch.lines.length;
+      this.lastError = (e as Error).message;
+    }
+    await this.spool.commit(batch);
+    if (this.spool.pendingPoints > 0) return 'more';
     this.down = false;
     this.downSinceMs = null;
+    return 'empty';
   }
 
   async query(q: PointQuery): Promise<Point[]> {
@@ -270,13 +280,15 @@ export class InfluxStore implements MeasurementStore {
     return this.spool.droppedPoints;
   }
 
-  /** Tries to deliver the spool now; resolves when done or when InfluxDB is still unreachable. */
+  /** Tries to deliver the spool now; resolves when it is empty or InfluxDB is still unreachable. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+    for (;;) {
+      const r = await this.serial(() => this.drainStep());
+      if (r !== 'more') {
+        if (r === 'down') this.scheduleDrain(this.opts.retryMs);
+        return;
+      }
     }
-    await this.serial(() => this.drain());
   }
 
   async close(): Promise<void> {
