@@ -23,6 +23,10 @@ export interface RuleContext {
   overPowerActive?: (assignmentId: string) => boolean;
   /** Over-power clears only this far below the limit, dB. Default 1. */
   overPowerHysteresisDb?: number;
+  /** In channels at least 20 bins wide, emissions narrower than this many bins are not judged. Default 5. */
+  minWideChannelBins?: number;
+  /** In wide channels, a second emission is interference only within this many dB of the user's power. Default 3. */
+  wideInterferenceDb?: number;
 }
 
 export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: RuleContext): AlarmCondition[] {
@@ -54,19 +58,31 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       continue;
     }
     const a = m.assignment;
+    // Inside a wide channel (≥ 20 bins, e.g. a 200 kHz microphone), narrow lines are the user's own spectral lines
+    // far more often than anything else: they are left to the CW-jammer detector instead of the mask rules.
+    if (a.bandwidthHz >= 20 * ctx.binHz && em.bandwidthHz < (ctx.minWideChannelBins ?? 5) * ctx.binHz) continue;
     const list = byAssignment.get(a.id) ?? [];
     list.push({ em, offset: Math.abs(m.offsetHz), ok: m.relation === 'ok' });
     byAssignment.set(a.id, list);
   }
   for (const [id, list] of byAssignment) {
     const a = active.find((x) => x.id === id)!;
-    // The licensed user is the in-mask emission nearest the assigned centre, else the strongest one.
-    list.sort(
-      (x, y) => Number(y.ok) - Number(x.ok) || x.offset - y.offset || y.em.channelPowerDbfs - x.em.channelPowerDbfs,
-    );
+    const wide = a.bandwidthHz >= 20 * ctx.binHz;
+    // The licensed user: in a narrow channel the in-mask emission nearest the assigned centre; in a wide channel
+    // the strongest (its own spectral fragments are weaker and must not count as interference).
+    if (wide) list.sort((x, y) => y.em.channelPowerDbfs - x.em.channelPowerDbfs);
+    else
+      list.sort(
+        (x, y) => Number(y.ok) - Number(x.ok) || x.offset - y.offset || y.em.channelPowerDbfs - x.em.channelPowerDbfs,
+      );
     list.forEach((entry, i) => {
       const em = entry.em;
       if (i > 0) {
+        // In a wide channel only an emission nearly as strong as the user is called interference.
+        if (wide && em.channelPowerDbfs < list[0]!.em.channelPowerDbfs - (ctx.wideInterferenceDb ?? 3)) return;
+        // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
+        const user = list[0]!.em;
+        if (Math.abs(em.centerHz - user.centerHz) < (user.bandwidthHz + em.bandwidthHz) / 4) return;
         out.push({
           ...base(em),
           kind: 'interference',

@@ -26,6 +26,7 @@ import { EmissionTracker, type TrackEvent, type TrackerOptions } from '../tracki
 import { matchAssignment } from '../plan/match.ts';
 import { activeAssignments } from '../plan/windows.ts';
 import type { JammingStage } from './jamming-stage.ts';
+import { dropSkirts, refineEmissions } from './refine.ts';
 
 export interface SpectralOptions {
   sensorId: string;
@@ -312,8 +313,10 @@ export class SpectralPipeline {
     );
     const mask = this.cfar.detect(psdLin, M, floorLin);
     const count = this.extractor.extract(s, psdLin, floorLin, mask);
-    const emissions: Emission[] = [];
-    for (let i = 0; i < count; i++) emissions.push({ ...this.extractor.emissions[i]! });
+    const raw: Emission[] = [];
+    for (let i = 0; i < count; i++) raw.push({ ...this.extractor.emissions[i]! });
+    const activeNow = activeAssignments(this.plan, timeMs);
+    const emissions = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude);
     const weakFrom = emissions.length;
     const jamming =
       this.o.jamming?.process({
@@ -333,7 +336,7 @@ export class SpectralPipeline {
     const usableStartHz = s.startHz + edge * s.binHz;
     const usableStopHz = s.startHz + (n - edge) * s.binHz;
     const bands: BandReading[] = [];
-    for (const a of activeAssignments(this.plan, timeMs)) {
+    for (const a of activeNow) {
       const lo = a.centerHz - a.bandwidthHz / 2;
       const hi = a.centerHz + a.bandwidthHz / 2;
       if (lo < usableStartHz || hi > usableStopHz) continue;
@@ -407,11 +410,13 @@ export class SpectralPipeline {
     const mask = this.slowCfar.detect(psd, Ms, fl);
     const geom = { startHz: s.startHz, binHz: s.binHz, enbwBins: s.enbwBins, effectiveFrames: Ms };
     const count = this.slowExtractor.extract(geom, psd, this.slowFloor.floorLin, mask);
+    const weak: Emission[] = [];
     for (let k = 0; k < count; k++) {
       const e = this.slowExtractor.emissions[k]!;
       if (out.some((x) => x.endBin >= e.startBin - 1 && x.startBin <= e.endBin + 1)) continue;
-      out.push({ ...e });
+      weak.push({ ...e });
     }
+    out.push(...dropSkirts(out, weak));
   }
 
   private makeLine(s: Spectrum, floorLin: Float32Array, timeMs: number): SpectrumLine {
