@@ -128,6 +128,9 @@ const powerMeanDb = (dbs: number[]): number => {
   const f = finite(dbs);
   return f.length ? 10 * Math.log10(f.reduce((s, d) => s + 10 ** (d / 10), 0) / f.length) : NaN;
 };
+/** Max/min without spreading (a long period can hold more points than a call's argument limit). */
+const maxOf = (xs: number[]): number => xs.reduce((m, x) => (Number.isFinite(x) && x > m ? x : m), -Infinity);
+const minOf = (xs: number[]): number => xs.reduce((m, x) => (Number.isFinite(x) && x < m ? x : m), Infinity);
 const mean = (xs: number[]): number => {
   const f = finite(xs);
   return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
@@ -155,13 +158,11 @@ export async function computePeriodicFigures(input: PeriodicInput): Promise<Peri
       sensorId: ps[0]!.tags.sensor ?? '',
       assignmentId: ps[0]!.tags.assignment ?? '',
       occupancyPct: wsum ? occ / wsum : NaN,
-      maxOccupancyPct: Math.max(...finite(ps.map((p) => num(p, 'occupancyPct')))),
+      maxOccupancyPct: maxOf(ps.map((p) => num(p, 'occupancyPct'))),
       meanChannelPowerDbfs: powerMeanDb(ps.map((p) => num(p, 'channelPowerDbfs'))),
-      maxChannelPowerDbfs: Math.max(
-        ...finite(
-          ps.map((p) =>
-            Number.isFinite(num(p, 'maxChannelPowerDbfs')) ? num(p, 'maxChannelPowerDbfs') : num(p, 'channelPowerDbfs'),
-          ),
+      maxChannelPowerDbfs: maxOf(
+        ps.map((p) =>
+          Number.isFinite(num(p, 'maxChannelPowerDbfs')) ? num(p, 'maxChannelPowerDbfs') : num(p, 'channelPowerDbfs'),
         ),
       ),
       revisits: finite(ps.map((p) => num(p, 'revisits'))).reduce((a, b) => a + b, 0),
@@ -185,7 +186,7 @@ export async function computePeriodicFigures(input: PeriodicInput): Promise<Peri
       kind: as[0]!.kind,
       count: as.length,
       acknowledged: acked.length,
-      meanAckMs: acked.length ? mean(acked.map((a) => Math.min(...a.acks.map((k) => k.atMs)) - a.raisedMs)) : null,
+      meanAckMs: acked.length ? mean(acked.map((a) => minOf(a.acks.map((k) => k.atMs)) - a.raisedMs)) : null,
     });
   }
   alarms.sort((a, b) => a.sensorId.localeCompare(b.sensorId) || a.kind.localeCompare(b.kind));
@@ -229,8 +230,8 @@ export async function computePeriodicFigures(input: PeriodicInput): Promise<Peri
       method: [...new Set(ps.map((p) => p.tags.method ?? '?'))].join(', '),
       rbwHz: mean(ps.map((p) => num(p, 'rbwHz'))),
       meanDbfs: powerMeanDb(f),
-      minDbfs: Math.min(...f),
-      maxDbfs: Math.max(...f),
+      minDbfs: minOf(f),
+      maxDbfs: maxOf(f),
       points: ps.length,
     });
   }
