@@ -80,17 +80,3 @@ export abstract class Emitter {
   /** Adds samples s0 .. s0+n-1 into re/im starting at index o. Only called for open gate runs. */
   abstract add(s0: number, n: number, re: Float32Array, im: Float32Array, o: number): void;
 }
-
-/** Rounds up to a power of two. */
-export function nextPow2(x: number): number {
-  let p = 1;
-  while (p < x) p <<= 1;
-  return p;
-}
-
-/** Largest power of two ≤ x (≥ 1). */
-export function floorPow2(x: number): number {
-  let p = 1;
-  while (p * 2 <= x) p <<= 1;
-  return p;
-}

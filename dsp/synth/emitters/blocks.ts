@@ -10,7 +10,7 @@ import { hash32, hashUnit, mix32 } from '../prng.ts';
 import { COS_TABLE, SIN_TABLE, TRIG_SHIFT, phaseAt } from '../tables.ts';
 import { Emitter, type ReceiverBand } from './base.ts';
 
-/** Complex multiply-accumulate of a block sample by the carrier, shared by both kinds. */
+/** IFFT blocks indexed by absolute block number, the last two cached (OFDM symbols). */
 abstract class BlockEmitter extends Emitter {
   protected fft: Fft | null = null;
   protected size = 0;
