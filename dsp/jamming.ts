@@ -31,7 +31,7 @@ import {
   type NoiseFloorTrackerOptions,
   quickselect,
 } from './noise-floor.ts';
-import { noiseFlatness } from './stats.ts';
+import { gammaQInv, noiseFlatness } from './stats.ts';
 
 /** One spectrum's worth of inputs, after floor estimation, CFAR and emission extraction. */
 export interface JammingFrame {
@@ -76,6 +76,8 @@ export interface SweepOptions {
   rateTolerance?: number;
   /** Fraction of steps that must be consistent (default 0.7). */
   minConsistent?: number;
+  /** Minimum span between the extreme positions of a track, bins (default 12). */
+  minSpanBins?: number;
   /**
    * The tracker steps at most every minIntervalS seconds (default 0.05): at high spectrum rates a sweep moves too
    * little between consecutive spectra to be told from a stationary line.
@@ -114,7 +116,10 @@ export interface CwOptions {
   maxLevelStdDb?: number;
   /** Search for symmetric sidebands up to this offset, Hz (default 100 kHz). */
   sidebandSearchHz?: number;
-  /** Sideband lines count when this far over the floor, dB (default 10). */
+  /**
+   * Sideband lines count when this far over the floor, dB (default 6), and at least at the Pfa 1e-4 level of an
+   * M-frame noise bin (so a raw periodogram does not find sidebands in noise).
+   */
   sidebandSnrDb?: number;
   /** Only report lines inside these ranges, Hz (absolute RF). Default: anywhere. */
   channels?: ReadonlyArray<{ startHz: number; stopHz: number }>;
@@ -231,6 +236,8 @@ export class JammingDetector {
   private readonly cwLevelMean = new Float64Array(MAX_CW_LINES);
   private readonly cwLevelM2 = new Float64Array(MAX_CW_LINES);
   private readonly cwMiss = new Int32Array(MAX_CW_LINES);
+  private sidebandFactor = 4;
+  private sidebandFrames = NaN;
   private readonly cwDets = Array.from({ length: MAX_CW_LINES }, () =>
     newDetection('cw', ['levelDbfs', 'snrDb', 'durationS', 'levelStdDb', 'widthBins']),
   );
@@ -253,6 +260,7 @@ export class JammingDetector {
       minBinsPerFrame: 2,
       rateTolerance: 0.15,
       minConsistent: 0.7,
+      minSpanBins: 12,
       minIntervalS: 0.05,
       ...opts.sweep,
     };
@@ -272,7 +280,7 @@ export class JammingDetector {
       minFrames: 10,
       maxLevelStdDb: 1,
       sidebandSearchHz: 100e3,
-      sidebandSnrDb: 10,
+      sidebandSnrDb: 6,
       ...opts.cw,
     };
     const hp = this.sw.historyPoints;
@@ -500,13 +508,14 @@ export class JammingDetector {
     const binHz = fr.spectrum.binHz;
     const t = fr.timeS;
     const hp = sw.historyPoints;
-    if (t - this.sweepStepS < sw.minIntervalS) {
+    if (t - this.sweepStepS < 0.999 * sw.minIntervalS) {
       // Between tracker steps: report the tracks that fired at the last step.
       for (let r = 0; r < this.sweepReports; r++) this.detections.push(this.sweepDets[r] as JammerDetection);
       return;
     }
     const stepDt = t - this.sweepStepS;
-    if (stepDt > 0) this.sweepDtS = this.sweepDtS > 0 ? 0.9 * this.sweepDtS + 0.1 * stepDt : stepDt;
+    if (stepDt > 0 && Number.isFinite(stepDt))
+      this.sweepDtS = this.sweepDtS > 0 ? 0.9 * this.sweepDtS + 0.1 * stepDt : stepDt;
     this.sweepStepS = t;
     this.collectLineCandidates(fr, sw.minSnrDb, sw.maxLineWidthBins);
     this.candUsed.fill(0);
@@ -727,6 +736,8 @@ export class JammingDetector {
       const e = uf - (icpt + slope * (t - t0));
       res += e * e;
     }
+    // A sweep covers ground: at least minSpanBins between the extreme positions (a wobbling FM hump does not).
+    if (hi - lo < sw.minSpanBins * binHz) return false;
     const rms = Math.sqrt(res / cnt);
     if (rms > 2 * binHz + 0.1 * Math.abs(rate) * dtFrame) return false;
     out.startHz = lo - binHz;
@@ -953,6 +964,11 @@ export class JammingDetector {
     const psd = fr.psdLin;
     const floor = fr.floor.floorLin;
     this.cwSeen.fill(0);
+    const mFrames = Math.max(0.5, sp.effectiveFrames);
+    if (mFrames !== this.sidebandFrames) {
+      this.sidebandFrames = mFrames;
+      this.sidebandFactor = Math.max(10 ** (c.sidebandSnrDb / 10), gammaQInv(mFrames, 1e-4) / mFrames);
+    }
     for (let e = 0; e < fr.emissionCount; e++) {
       const em = fr.emissions[e] as Emission;
       if (em.snrDb < c.minSnrDb) continue;
@@ -1044,7 +1060,7 @@ export class JammingDetector {
   private hasSidebands(psd: Float32Array | Float64Array, floor: Float32Array, kp: number, binHz: number): boolean {
     const c = this.cw;
     const maxOff = Math.min(Math.floor(c.sidebandSearchHz / binHz), kp - 1, this.fftSize - 2 - kp);
-    const thr = 10 ** (c.sidebandSnrDb / 10);
+    const thr = this.sidebandFactor;
     for (let d = 3; d <= maxOff; d++) {
       const lo = kp - d;
       const hi = kp + d;

@@ -84,6 +84,26 @@ describe('licensed-looking traffic stays quiet', () => {
     expect(r.maxFloorRiseDb).toBeLessThan(1.5);
   });
 
+  it('with latency-tuned settings (CW after 0.6 s, barrage after 0.5 s, 20 spectra/s) a silent mic is not a CW', () => {
+    // The mics' silent pauses show a bare carrier for up to 3 s; their 32.768 kHz pilot sidebands (−22 dBc) give
+    // them away. This is what the pipeline's alarm-latency settings depend on.
+    const jamming = {
+      edgeFraction: 0.08,
+      barrage: { persistS: 0.5 },
+      cw: { minDurationS: 0.6, minFrames: 12 },
+      pulse: { minCycles: 3 },
+    };
+    const r = runScene(licensed(60, 300), { durationS: 60, dtS: 0.05, seed: 300, jamming });
+    expect(r.framesWith).toEqual({ barrage: 0, cw: 0, sweep: 0, pulse: 0 });
+    const cw = runScene([...licensed(30, 300), cwJammer(15, C + 612e3, 30)], {
+      durationS: 30,
+      dtS: 0.05,
+      seed: 300,
+      jamming,
+    });
+    expect(cw.firstS.cw).toBeLessThan(16);
+  });
+
   it('a wide OFDM-like carrier (35 % of the band) switching on after learning is not a barrage', () => {
     const on = (t: number) => t >= 15 && (t < 40 || t >= 45);
     const r = runScene([...licensed(60, 30), ofdm(C - 300e3, 800e3, 12, on)], { durationS: 60, seed: 3 });
