@@ -8,6 +8,8 @@
  * wall second, and per dongle the samples delivered against rate × time, device FIFO drops and driver
  * samples-lost events. N is "sustained" with zero drops/losses and every dongle ≥ 95 % of real time (one 64 ms transfer of 5 s is 1.3 %; timers run late on a loaded host).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { RtlSdr } from '../firmware-bridge/rtlsdr.ts';
 import { VirtualRtlSdr } from '../firmware-bridge/virtual/virtual-dongle.ts';
 import { defaultVenueSource } from '../firmware-bridge/virtual/scene-source.ts';
@@ -33,6 +35,10 @@ interface Trial {
   cpuPct: number;
   cpuPerDonglePct: number;
   loopRenders: number;
+  /** Worst event-loop delay during the measurement, ms (drops need a stall longer than the driver's 15 transfers). */
+  maxLoopDelayMs: number;
+  /** 1-minute load average of the host at the end (other jobs share the 2 cores). */
+  hostLoad: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,9 +73,12 @@ async function trial(n: number, loopSamples?: number): Promise<Trial> {
   const drop0 = devs.reduce((a, d) => a + d.streamStats.droppedSamples, 0);
   const lost0 = lostEvents;
   const renders0 = devs.reduce((a, d) => a + d.streamStats.loopRenders, 0);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await sleep(MEASURE_S * 1000);
+  lag.disable();
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const droppedSamples = devs.reduce((a, d) => a + d.streamStats.droppedSamples, 0) - drop0;
@@ -90,6 +99,8 @@ async function trial(n: number, loopSamples?: number): Promise<Trial> {
     cpuPct,
     cpuPerDonglePct: cpuPct / n,
     loopRenders,
+    maxLoopDelayMs: lag.max / 1e6,
+    hostLoad: loadavg()[0] ?? 0,
   };
 }
 
@@ -105,12 +116,13 @@ export async function run(): Promise<{ table: string; results: unknown }> {
   const ok = trials.filter((t) => t.sustained);
   const best = ok[ok.length - 1];
   const lines = [
-    'dongles  sustained  min realtime  dropped  lost ev  CPU %core  CPU/dongle %  loop renders',
+    'dongles  sustained  min realtime  dropped  lost ev  CPU %core  CPU/dongle %  loop renders  max lag ms  host load',
     ...trials.map(
       (t) =>
         `${String(t.dongles).padStart(7)}  ${String(t.sustained).padStart(9)}  ${t.minRealtime.toFixed(3).padStart(12)}  ` +
         `${String(t.droppedSamples).padStart(7)}  ${String(t.lostEvents).padStart(7)}  ${t.cpuPct.toFixed(1).padStart(9)}  ` +
-        `${t.cpuPerDonglePct.toFixed(2).padStart(12)}  ${String(t.loopRenders).padStart(12)}`,
+        `${t.cpuPerDonglePct.toFixed(2).padStart(12)}  ${String(t.loopRenders).padStart(12)}  ` +
+        `${t.maxLoopDelayMs.toFixed(0).padStart(10)}  ${t.hostLoad.toFixed(1).padStart(9)}`,
     ),
     `path: RtlSdr driver over VirtualRtlSdr (venue scene, loop cache), ${RATE_HZ / 1e6} MS/s paced, ${MEASURE_S} s per step`,
     `without loop cache (synth renders every sample): ${noCache.dongles} dongles, sustained ${noCache.sustained}, ` +

@@ -62,7 +62,7 @@ export class StreamEngine {
   private readonly queue: Pending[] = [];
   private timer: unknown = undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
-  private loop: { key: string; buf: Uint8Array; startSample: number; len: number; windowEnd: number } | undefined;
+  private loop: LoopBuffer | undefined;
 
   constructor(getState: () => VirtualRadioState, source: IqSignalSource, opts: StreamEngineOptions) {
     this.getState = getState;
@@ -250,7 +250,8 @@ export class StreamEngine {
   /**
    * Copies from a loop rendered once per (tuning, gain, source state). The loop is at most `loopSamples` long and
    * never longer than the time to the source's next state change, so near a change it is rendered once and not
-   * repeated; renders are split at the change, so emitters switch at the exact sample.
+   * repeated; renders are split at the change, so emitters switch at the exact sample. The loop fills as the
+   * stream first passes through it (each sample rendered once, no burst of rendering), then repeats.
    */
   private renderLooped(
     source: IqSignalSource,
@@ -263,27 +264,54 @@ export class StreamEngine {
     const st = this.state;
     const key = `${source === UNLOCKED_SOURCE ? 'u' : 's'}|${st.centerHz}|${st.sampleRateHz}|${st.totalGainDb}|${st.spectrumInverted}|${stateKey}`;
     let loop = this.loop;
-    // a loop is only valid inside its own state window: [startSample, startSample + windowEnd)
-    if (!loop || loop.key !== key || start < loop.startSample || start >= loop.windowEnd) {
+    // a loop serves only its own state window, and while filling only the sample right after what it holds
+    const stale =
+      !loop ||
+      loop.key !== key ||
+      start < loop.startSample ||
+      start >= loop.windowEnd ||
+      (loop.filled < loop.len && start - loop.startSample > loop.filled);
+    if (stale) {
       const len = Math.min(this.opts.loopSamples, untilChange);
-      const buf =
-        loop && loop.buf.length >= 2 * len ? loop.buf : new Uint8Array(2 * Math.max(len, this.opts.loopSamples));
-      source.renderCu8(this.request(start, len), buf.subarray(0, 2 * len));
-      if (st.spectrumInverted) swapIq(buf.subarray(0, 2 * len));
-      loop = { key, buf, startSample: start, len, windowEnd: start + untilChange };
+      const buf = loop && loop.buf.length >= 2 * len ? loop.buf : new Uint8Array(2 * this.opts.loopSamples);
+      loop = { key, buf, startSample: start, len, filled: 0, windowEnd: start + untilChange };
       this.loop = loop;
       this.stats.loopRenders++;
     }
-    const L = loop.len;
-    let off = (start - loop.startSample) % L;
+    const lp = loop as LoopBuffer;
     let written = 0;
     while (written < n) {
-      const take = Math.min(n - written, L - off);
-      out.set(loop.buf.subarray(2 * off, 2 * (off + take)), 2 * written);
+      const pos = start - lp.startSample + written;
+      if (pos >= lp.filled && lp.filled < lp.len) {
+        // first pass: render the next stretch into the loop (pos === filled here, see `stale`)
+        const take = Math.min(n - written, lp.len - lp.filled);
+        const dst = lp.buf.subarray(2 * lp.filled, 2 * (lp.filled + take));
+        source.renderCu8(this.request(lp.startSample + lp.filled, take), dst);
+        if (st.spectrumInverted) swapIq(dst);
+        out.set(dst, 2 * written);
+        lp.filled += take;
+        written += take;
+        continue;
+      }
+      const idx = pos % lp.len;
+      const take = Math.min(n - written, lp.len - idx, lp.filled - idx);
+      out.set(lp.buf.subarray(2 * idx, 2 * (idx + take)), 2 * written);
       written += take;
-      off = 0;
     }
   }
+}
+
+interface LoopBuffer {
+  key: string;
+  buf: Uint8Array;
+  /** Stream sample (source grid) at loop offset 0. */
+  startSample: number;
+  /** Loop length, samples. */
+  len: number;
+  /** Samples rendered so far (the loop repeats once filled === len). */
+  filled: number;
+  /** First sample of the next source state: the loop must not be used from there on. */
+  windowEnd: number;
 }
 
 /** Mirrors the spectrum (I and Q swapped), as an R82xx IF without the demod's re-inversion gives. */
