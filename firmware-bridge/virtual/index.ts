@@ -6,6 +6,7 @@ export { R82xxModel, R82XX_I2C_ADDRESS, bitReverse8, type R82xxChip, type R82xxD
 export { buildEeprom, parseEeprom, EepromModel, type EepromContent } from './eeprom.ts';
 export {
   ToneTestSource,
+  DEFAULT_TEST_TONES,
   INPUT_DBM_TO_DBFS_AT_0DB,
   type IqSignalSource,
   type SignalRenderRequest,

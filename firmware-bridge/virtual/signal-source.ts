@@ -52,6 +52,12 @@ export interface TestTone {
   offS?: number;
 }
 
+/** Default test tones: a strong carrier 100 kHz above 100.1 MHz and a weak one 150 kHz below (off the DC spike). */
+export const DEFAULT_TEST_TONES: readonly TestTone[] = [
+  { freqHz: 100_200_000, levelDbm: -60 },
+  { freqHz: 99_950_000, levelDbm: -80 },
+];
+
 /** Gaussian table for cheap noise: 65536 N(0,1) values, indexed by a xorshift generator. */
 const GAUSS = (() => {
   const t = new Float32Array(65536);
@@ -80,8 +86,9 @@ export class ToneTestSource implements IqSignalSource {
   readonly noiseDbmPerHz: number;
   private seed: number;
 
-  constructor(tones: TestTone[] = [], opts: { noiseDbmPerHz?: number; seed?: number } = {}) {
-    this.tones = tones;
+  /** @param tones default DEFAULT_TEST_TONES; pass [] for noise only. */
+  constructor(tones: readonly TestTone[] = DEFAULT_TEST_TONES, opts: { noiseDbmPerHz?: number; seed?: number } = {}) {
+    this.tones = [...tones];
     this.noiseDbmPerHz = opts.noiseDbmPerHz ?? -166;
     this.seed = opts.seed ?? 1;
   }

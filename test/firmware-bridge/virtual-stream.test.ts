@@ -167,6 +167,12 @@ describe('virtual dongle: streaming', () => {
     expect(peakBin(mirrored, 1024)).toBe(-50);
   });
 
+  it('the default ToneTestSource puts its strong tone 100 kHz above 100.1 MHz', async () => {
+    const { dev, prog } = await streaming({ paced: false, source: new ToneTestSource() }, 2_048_000, 100.1e6);
+    await prog.resetBuffer();
+    expect(peakBin(bytesOf(await dev.transferIn(1, 2048)), 1024)).toBe(50);
+  });
+
   it('the programmed gain scales the signal before quantisation', async () => {
     const source = new ToneTestSource([{ freqHz: 100.1e6, levelDbm: -50 }], { noiseDbmPerHz: -200 });
     const { dev, prog } = await streaming({ paced: false, source });
