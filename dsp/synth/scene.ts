@@ -115,6 +115,36 @@ export class Scene {
   }
 
   /**
+   * When an emitter transmits: its on-intervals `[startS, endS)` overlapping [fromS, toS), sample-accurate at
+   * `sampleRateHz` (schedules, PTT spurts, pulses and TDMA bursts combined). Ground truth for tracker and alarm tests.
+   * @throws SynthSpecError for an unknown id.
+   */
+  activity(id: string, fromS: number, toS: number, sampleRateHz = 2_400_000): [number, number][] {
+    const idx = this.spec.emitters.findIndex((e) => e.id === id);
+    if (idx < 0) throw new SynthSpecError(`no emitter ${JSON.stringify(id)}`, 'activity.id');
+    const gates = (this.emitters[idx] as Emitter).gates;
+    const fs = sampleRateHz;
+    const end = Math.ceil(toS * fs);
+    const out: [number, number][] = [];
+    let s = Math.max(0, Math.floor(fromS * fs));
+    while (s < end) {
+      let open = true;
+      let next = end;
+      for (const gate of gates) {
+        if (!gate.at(s, fs)) open = false;
+        if (gate.next < next) next = gate.next;
+      }
+      if (open) {
+        const last = out[out.length - 1];
+        if (last && last[1] === s / fs) last[1] = next / fs;
+        else out.push([s / fs, next / fs]);
+      }
+      s = next;
+    }
+    return out;
+  }
+
+  /**
    * Renders complex baseband (full-scale units, the ADC's ±1) into re/im[0 .. count), including the IQ imbalance
    * and DC offset, without gain or quantisation.
    */

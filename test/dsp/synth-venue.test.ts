@@ -177,3 +177,33 @@ describe('venue levels', () => {
     }
   });
 });
+
+describe('scene activity (ground truth for licensed traffic)', () => {
+  it('reports on-intervals that match the rendered samples exactly', () => {
+    const ts = 0.01;
+    const scene = venueScene({ timeScale: ts, impairments: {} });
+    const spec = venueSceneSpec({ timeScale: ts });
+    const fs = 240_000;
+    for (const id of ['PMR-01', 'DMR-02', 'MIC-05', 'EV-OVERPOWER-MIC05', 'MIC-07']) {
+      const em = spec.emitters.find((e) => e.id === id)!;
+      const alone = new Scene({ seed: 2026, emitters: [em] });
+      const n = Math.round(2.4 * fs); // one cycle
+      const re = new Float32Array(n);
+      const im = new Float32Array(n);
+      alone.render({ centerHz: em.centerHz, sampleRateHz: fs, startSample: 0, count: n, re, im });
+      const iv = alone.activity(id, 0, 2.4, fs);
+      expect(iv).toEqual(scene.activity(id, 0, 2.4, fs));
+      let mismatches = 0;
+      let onCount = 0;
+      for (let i = 0; i < n; i++) {
+        const t = i / fs;
+        const on = iv.some(([a, b]) => t >= a - 1e-12 && t < b - 1e-12);
+        if (on) onCount++;
+        if (on !== (re[i] !== 0 || im[i] !== 0)) mismatches++;
+      }
+      expect(mismatches, id).toBe(0);
+      expect(onCount, id).toBeGreaterThan(0);
+    }
+    expect(() => scene.activity('nope', 0, 1)).toThrow(/no emitter/);
+  });
+});
