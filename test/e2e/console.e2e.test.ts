@@ -141,10 +141,14 @@ describe('operator console in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-e2e.png') });
 
-    // The language choice persists across a reload.
-    await page.reload();
-    await page.waitForSelector('#alarms-panel h2');
+    // The language choice persists across a reload; the canvas-2D fallback renderer also draws the waterfall.
+    await page.goto(tc.server.url + '/?renderer=2d');
+    await page.waitForSelector('#viewer[data-renderer="canvas2d"]');
     await expect(page.textContent('#alarms-panel h2')).resolves.toBe('Cảnh báo');
+    await page.waitForTimeout(500);
+    const c1 = await waterfallImage();
+    await page.waitForTimeout(500);
+    expect(await waterfallImage()).not.toBe(c1);
 
     // Only the expected 401 of the initial session probe may show up as a console error.
     expect(b.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
@@ -188,8 +192,9 @@ describe('operator console in Chromium', () => {
       // The venue plan's PMR446 channels are drawn; crowded labels are thinned, never overlapping.
       expect(await page.locator('.plan-band[data-assignment^="PMR"]').count()).toBeGreaterThan(3);
       // Every label, measured: the thinned ones are display: none and measure 0 wide.
-      const boxes = await page.$$eval('.plan-label', (els) =>
-        els
+      // One synchronous read in the page (the overlay re-renders as emissions come and go).
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll('.plan-label')]
           .map((e) => e.getBoundingClientRect())
           .filter((r) => r.width > 0)
           .map((r) => [r.left, r.right]),
@@ -198,6 +203,8 @@ describe('operator console in Chromium', () => {
       boxes.sort((x, y) => x[0]! - y[0]!);
       for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0]!).toBeGreaterThanOrEqual(boxes[i - 1]![1]! - 1);
 
+      // Show cleared alarms too: on a loaded CI box the 3 s emitter may have ended before the page looks.
+      await page.selectOption('#alarm-state-filter', 'all');
       const item = page.locator('.alarm', { hasText: 'Phát xạ không phép' }).first();
       await item.waitFor({ timeout: 15_000 });
       expect(await item.locator('.facts').textContent()).toMatch(/446,18\d MHz/);

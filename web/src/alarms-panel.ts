@@ -22,6 +22,9 @@ export class AlarmsPanel {
   private stateFilter: 'active' | 'cleared' | 'all' = 'active';
   private kindFilter = '';
   private ackOpen: string | null = null;
+  /** Comment being typed, kept across re-renders (alarm updates arrive while the officer types). */
+  private ackDraft = '';
+  private ackHadFocus = false;
   private readonly list: HTMLElement;
   private readonly stateSel: HTMLSelectElement;
   private readonly kindSel: HTMLSelectElement;
@@ -65,6 +68,7 @@ export class AlarmsPanel {
   onEvent(type: AlarmEvent['type'], alarm: Alarm): void {
     const isNew = type === 'raised' && !this.alarms.has(alarm.id);
     this.alarms.set(alarm.id, alarm);
+    this.prune();
     if (isNew) {
       beep(alarm.severity === 'critical');
       notify(
@@ -74,6 +78,15 @@ export class AlarmsPanel {
     }
     this.render();
     this.hooks.onChange();
+  }
+
+  /** A screen left open for days keeps every active alarm and the newest cleared ones only. */
+  private prune(max = 2000): void {
+    if (this.alarms.size <= max) return;
+    const cleared = [...this.alarms.values()]
+      .filter((a) => a.state === 'cleared')
+      .sort((a, b) => a.updatedMs - b.updatedMs);
+    for (const a of cleared.slice(0, this.alarms.size - max)) this.alarms.delete(a.id);
   }
 
   activeAlarms(): Alarm[] {
@@ -133,6 +146,8 @@ export class AlarmsPanel {
       const ack = h('button', { class: 'ack-btn', type: 'button', 'data-alarm': a.id }, t('acknowledge'));
       ack.onclick = () => {
         this.ackOpen = a.id;
+        this.ackDraft = '';
+        this.ackHadFocus = true;
         this.render();
       };
       actions.append(ack);
@@ -172,13 +187,23 @@ export class AlarmsPanel {
     const cancel = h('button', { type: 'button' }, t('cancel'));
     const err = h('div', { class: 'error' });
     const form = h('form', { class: 'ack-form' }, text, h('div', { class: 'row' }, ok, cancel), err);
+    text.value = this.ackDraft;
+    text.oninput = () => {
+      this.ackDraft = text.value;
+    };
+    text.onfocus = () => {
+      this.ackHadFocus = true;
+    };
+    text.onblur = () => {
+      this.ackHadFocus = false;
+    };
     cancel.onclick = () => {
       this.ackOpen = null;
       this.render();
     };
     form.onsubmit = (ev) => {
       ev.preventDefault();
-      const comment = text.value.trim();
+      const comment = (text.value || this.ackDraft).trim();
       if (!comment) {
         err.textContent = t('comment') + '?';
         return;
@@ -188,6 +213,7 @@ export class AlarmsPanel {
         .acknowledge(a.id, comment)
         .then((updated) => {
           this.ackOpen = null;
+          this.ackDraft = '';
           this.onEvent('acknowledged', updated);
         })
         .catch((e: unknown) => {
@@ -196,7 +222,12 @@ export class AlarmsPanel {
             e instanceof ApiCallError && e.status === 403 ? t('notAllowed') : String((e as Error).message);
         });
     };
-    queueMicrotask(() => text.focus());
+    if (this.ackHadFocus) {
+      queueMicrotask(() => {
+        text.focus();
+        text.setSelectionRange(text.value.length, text.value.length);
+      });
+    }
     return form;
   }
 }

@@ -30,49 +30,58 @@ export async function startApp(
   const alarmsRoot = h('section', { class: 'panel alarms', id: 'alarms-panel' });
   const sensorsRoot = h('section', { class: 'panel sensors', id: 'sensors-panel' });
 
-  const stream = new StreamConnection({
-    onRow: (f) => viewer.onRow(f),
-    onTrace: (id, db, s, e) => viewer.onTrace(id, db, s, e),
-    onStatus: (ok) => {
-      connected = ok;
-      renderConn();
-    },
-    onMessage: (m) => {
-      switch (m.type) {
-        case 'hello':
-          sensors.set(m.sensors);
-          fillSensorSelect();
-          if (!viewer.sensorId && m.sensors[0]) selectSensor(m.sensors[0].id);
-          break;
-        case 'subscribed':
-          if (m.sensorId === viewer.sensorId) viewer.setSpan(m.startHz, m.stopHz);
-          break;
-        case 'alarm':
-          alarms.onEvent(m.event, m.alarm);
-          break;
-        case 'sensor':
-          sensors.update(m.sensor);
-          break;
-        case 'emission':
-          if (m.phase === 'end') emissions.delete(m.emission.id);
-          else emissions.set(m.emission.id, m.emission);
-          viewer.refreshPlan();
-          break;
-        case 'plan-changed':
-          void api.plan().then((p) => {
-            plan = p;
-            planName.textContent = `${t('plan')}: ${p.name}`;
+  let helloCount = 0;
+  const stream = new StreamConnection(
+    {
+      onRow: (f) => viewer.onRow(f),
+      onTrace: (id, db, s, e) => viewer.onTrace(id, db, s, e),
+      onStatus: (ok) => {
+        connected = ok;
+        renderConn();
+      },
+      onMessage: (m) => {
+        switch (m.type) {
+          case 'hello':
+            // Also after a reconnect: catch up on what happened while the link was down.
+            if (helloCount++ > 0) {
+              void alarms.load().catch(() => undefined);
+              if (viewer.sensorId) reloadEmissions(viewer.sensorId);
+            }
+            sensors.set(m.sensors);
+            fillSensorSelect();
+            if (!viewer.sensorId && m.sensors[0]) selectSensor(m.sensors[0].id);
+            break;
+          case 'subscribed':
+            if (m.sensorId === viewer.sensorId) viewer.setSpan(m.startHz, m.stopHz);
+            break;
+          case 'alarm':
+            alarms.onEvent(m.event, m.alarm);
+            break;
+          case 'sensor':
+            sensors.update(m.sensor);
+            break;
+          case 'emission':
+            if (m.phase === 'end') emissions.delete(m.emission.id);
+            else emissions.set(m.emission.id, m.emission);
             viewer.refreshPlan();
-          });
-          break;
-        case 'error':
-          viewer.setStatus(`${m.code}: ${m.message}`);
-          break;
-        default:
-          break;
-      }
+            break;
+          case 'plan-changed':
+            void api.plan().then((p) => {
+              plan = p;
+              planName.textContent = `${t('plan')}: ${p.name}`;
+              viewer.refreshPlan();
+            });
+            break;
+          case 'error':
+            viewer.setStatus(`${m.code}: ${m.message}`);
+            break;
+          default:
+            break;
+        }
+      },
     },
-  });
+    async () => (await api.session()) !== null,
+  );
 
   const viewer = new Viewer({
     subscribe: (sub) => stream.subscribe(sub),
@@ -107,9 +116,14 @@ export async function startApp(
     sensorSel.value = id;
     viewer.selectSensor(id, s.centerHz, s.sampleRateHz);
     sensors.render();
+    reloadEmissions(id);
+  }
+
+  function reloadEmissions(sensorId: string): void {
     void api
-      .emissions(id)
+      .emissions(sensorId)
       .then((list) => {
+        for (const [k, e] of emissions) if (e.sensorId === sensorId) emissions.delete(k);
         for (const e of list) emissions.set(e.id, e);
         viewer.refreshPlan();
       })

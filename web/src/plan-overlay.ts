@@ -11,7 +11,19 @@ import type { BandView } from './plan-state.ts';
 export class PlanOverlay {
   constructor(private readonly root: HTMLElement) {}
 
+  private lastKey = '';
+
   render(bands: BandView[], emissions: TrackedEmission[], view: { startHz: number; stopHz: number }): void {
+    // Re-rendered twice a second and on every emission event: skip when nothing visible changed.
+    const key = [
+      view.startHz,
+      view.stopHz,
+      this.root.clientWidth,
+      ...bands.map((b) => `${b.assignment.id}:${b.state}:${b.startHz}:${b.stopHz}`),
+      ...emissions.map((e) => `${e.id}:${e.centerHz}:${e.endedMs ?? ''}`),
+    ].join('|');
+    if (key === this.lastKey) return;
+    this.lastKey = key;
     const span = view.stopHz - view.startHz;
     const pct = (hz: number) => ((hz - view.startHz) / span) * 100;
     const nodes: HTMLElement[] = [];

@@ -152,7 +152,9 @@ export class Viewer {
 
   /** Call once the element is in the document (canvas sizes are known). */
   mount(): void {
-    this.renderer = WebGlWaterfall.create(this.wfCanvas) ?? new Canvas2dWaterfall(this.wfCanvas);
+    // `?renderer=2d` forces the fallback (for tests and for old GPUs that misrender WebGL2).
+    const force2d = new URLSearchParams(location.search).get('renderer') === '2d';
+    this.renderer = (force2d ? null : WebGlWaterfall.create(this.wfCanvas)) ?? new Canvas2dWaterfall(this.wfCanvas);
     this.el.dataset.renderer = this.renderer.kind;
     this.setColormap(this.colormap);
     this.setLevels(this.levels.lowDbfs, this.levels.highDbfs);

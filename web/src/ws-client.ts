@@ -22,7 +22,11 @@ export class StreamConnection {
   droppedTotal = 0;
   rowsReceived = 0;
 
-  constructor(private readonly h: StreamHandlers) {}
+  /** `sessionAlive` is asked after an unexpected close: a server restart forgets sessions (back to login). */
+  constructor(
+    private readonly h: StreamHandlers,
+    private readonly sessionAlive: () => Promise<boolean> = async () => true,
+  ) {}
 
   connect(): void {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -58,8 +62,14 @@ export class StreamConnection {
         location.reload();
         return;
       }
-      setTimeout(() => this.connect(), this.retryMs);
+      const wait = this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, 10_000);
+      setTimeout(() => {
+        this.sessionAlive()
+          .then((alive) => (alive ? this.connect() : location.reload()))
+          // Server unreachable: keep trying (the wall screen comes back by itself).
+          .catch(() => this.connect());
+      }, wait);
     };
   }
 
