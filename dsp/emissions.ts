@@ -414,7 +414,9 @@ export function measureBand(
   excludeMask?: Uint8Array,
   obwFraction = 0.99,
 ): BandMeasurement {
-  const [a, b] = binRange(geom, psdLin.length, startHz, stopHz);
+  // Same as binRange(), inlined: no tuple allocation per assignment per spectrum.
+  const a = Math.max(0, Math.ceil((startHz - geom.startHz) / geom.binHz - 1e-9));
+  const b = Math.min(psdLin.length - 1, Math.floor((stopHz - geom.startHz) / geom.binHz + 1e-9));
   out.firstBin = a;
   out.lastBin = b;
   let total = 0;

@@ -204,6 +204,8 @@ export class JammingDetector {
   private sweepStepS = -Infinity;
   private sweepDtS = NaN;
   private sweepReports = 0;
+  private spanLo = 0;
+  private spanHi = 0;
   private sweepPeriodS = 0;
   private sweepLoHz = 0;
   private sweepHiHz = 0;
@@ -553,7 +555,9 @@ export class JammingDetector {
           gate = Math.max(3 * binHz, 0.5 * Math.abs(rate * (t - lt)));
         } else if (pass === 1) {
           if (cnt < 4 || rate === 0) continue;
-          const [lo, hi] = this.trackSpan(k);
+          this.trackSpan(k);
+          const lo = this.spanLo;
+          const hi = this.spanHi;
           target = rate > 0 ? lo : hi;
           gate = Math.max(4 * binHz, 0.15 * (hi - lo));
         } else {
@@ -649,7 +653,8 @@ export class JammingDetector {
     this.trRate[k] = m > 0 ? quickselect(this.stepScratch, m, m >> 1) : 0;
   }
 
-  private trackSpan(k: number): [number, number] {
+  /** Extreme positions of track k into spanLo / spanHi (fields: no tuple allocation per frame). */
+  private trackSpan(k: number): void {
     const hp = this.sw.historyPoints;
     const cnt = this.trCount[k] as number;
     const h = this.trHead[k] as number;
@@ -660,7 +665,8 @@ export class JammingDetector {
       if (f < lo) lo = f;
       if (f > hi) hi = f;
     }
-    return [lo, hi];
+    this.spanLo = lo;
+    this.spanHi = hi;
   }
 
   private evaluateSweep(k: number, binHz: number, _startHz: number, out: JammerDetection): boolean {
