@@ -193,7 +193,7 @@ export class EmbeddedStore implements MeasurementStore {
       );
       // Lines in a day file are in arrival order, nearly sorted: a stable sort is cheap.
       found.sort((a, b) => a.timeMs - b.timeMs);
-      out.push(...found);
+      for (const p of found) out.push(p); // not push(...found): a day can exceed the argument limit
     }
     return out;
   }

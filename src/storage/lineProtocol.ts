@@ -14,13 +14,18 @@ export function escapeMeasurement(s: string): string {
   return s.replace(/[ ,]/g, (c) => '\\' + c);
 }
 
+const NEEDS_KEY_ESCAPE = /[ ,=]/;
+const HAS_NEWLINE = /[\r\n]/;
+
 /** Escapes a tag key, tag value or field key: commas, equals signs and spaces. */
 export function escapeKey(s: string): string {
-  return s.replace(/[ ,=]/g, (c) => '\\' + c);
+  // Most names need nothing: test first, replace only when needed (this runs for every tag and field).
+  return NEEDS_KEY_ESCAPE.test(s) ? s.replace(/[ ,=]/g, (c) => '\\' + c) : s;
 }
 
 /** Quotes a string field value: backslashes and double quotes escaped. */
 export function quoteString(s: string): string {
+  if (!/["\\\r\n]/.test(s)) return '"' + s + '"';
   // A newline would end the line for line-based readers (`influx -import`, our own scanner), so it becomes a space.
   return '"' + s.replace(/[\r\n]+/g, ' ').replace(/["\\]/g, (c) => '\\' + c) + '"';
 }
@@ -43,7 +48,7 @@ export function formatPoint(p: Point, intFields?: ReadonlySet<string>): string {
   for (const k of tagKeys) {
     const v = p.tags[k];
     if (v === undefined || v === '') continue;
-    if (/[\r\n]/.test(v) || /[\r\n]/.test(k)) {
+    if (HAS_NEWLINE.test(v) || HAS_NEWLINE.test(k)) {
       throw new StorageError('BW_ERR_STORAGE_POINT', `tag ${k} of ${p.measurement} contains a newline`, {
         field: `tags.${k}`,
       });
@@ -83,65 +88,82 @@ export function parseLine(line: string, where?: { file?: string; line?: number }
   const fail = (msg: string): never => {
     throw new StorageError('BW_ERR_STORAGE_LINE', msg, { file: where?.file, line: where?.line, offset: i });
   };
-  const readToken = (stops: string): string => {
-    let out = '';
+  // Scans to the next unescaped stop character; slices instead of building strings char by char.
+  const readToken = (stopEq: boolean, stopComma: boolean): string => {
+    const start = i;
+    let escaped = false;
     while (i < len) {
-      const c = line[i]!;
-      // Only the escapes InfluxDB knows; any other backslash is literal.
-      if (c === '\\' && i + 1 < len && (line[i + 1] === ',' || line[i + 1] === ' ' || line[i + 1] === '=')) {
-        out += line[i + 1];
-        i += 2;
-        continue;
+      const c = line.charCodeAt(i);
+      if (c === BACKSLASH && i + 1 < len) {
+        const n = line.charCodeAt(i + 1);
+        if (n === COMMA || n === SPACE || n === EQUALS) {
+          escaped = true;
+          i += 2;
+          continue;
+        }
       }
-      if (stops.includes(c)) break;
-      out += c;
+      if (c === SPACE || (stopComma && c === COMMA) || (stopEq && c === EQUALS)) break;
       i++;
     }
-    return out;
+    const tok = line.slice(start, i);
+    return escaped ? tok.replace(/\\([ ,=])/g, '$1') : tok;
   };
-  const measurement = readToken(', ');
+  const measurement = readToken(false, true);
   if (!measurement) fail('missing measurement');
   const tags: Record<string, string> = {};
-  while (line[i] === ',') {
+  while (line.charCodeAt(i) === COMMA) {
     i++;
-    const k = readToken('=, ');
-    if (line[i] !== '=') fail(`tag '${k}' has no value`);
+    const k = readToken(true, true);
+    if (line.charCodeAt(i) !== EQUALS) fail(`tag '${k}' has no value`);
     i++;
-    tags[k] = readToken(', ');
+    tags[k] = readToken(false, true);
   }
-  if (line[i] !== ' ') fail('missing fields');
+  if (line.charCodeAt(i) !== SPACE) fail('missing fields');
   i++;
   const fields: Record<string, number | string | boolean> = {};
   for (;;) {
-    const k = readToken('= ');
-    if (line[i] !== '=') fail(`field '${k}' has no value`);
+    const k = readToken(true, false);
+    if (line.charCodeAt(i) !== EQUALS) fail(`field '${k}' has no value`);
     i++;
-    if (line[i] === '"') {
+    if (line.charCodeAt(i) === QUOTE) {
       i++;
-      let s = '';
-      while (i < len && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < len && (line[i + 1] === '"' || line[i + 1] === '\\')) {
-          s += line[i + 1];
+      const start = i;
+      let escaped = false;
+      while (i < len) {
+        const c = line.charCodeAt(i);
+        if (
+          c === BACKSLASH &&
+          i + 1 < len &&
+          (line.charCodeAt(i + 1) === QUOTE || line.charCodeAt(i + 1) === BACKSLASH)
+        ) {
+          escaped = true;
           i += 2;
-        } else s += line[i++];
+          continue;
+        }
+        if (c === QUOTE) break;
+        i++;
       }
-      if (line[i] !== '"') fail(`unterminated string in field '${k}'`);
+      if (i >= len) fail(`unterminated string in field '${k}'`);
+      const raw = line.slice(start, i);
+      fields[k] = escaped ? raw.replace(/\\(["\\])/g, '$1') : raw;
       i++;
-      fields[k] = s;
     } else {
       const start = i;
-      while (i < len && line[i] !== ',' && line[i] !== ' ') i++;
-      const raw = line.slice(start, i);
-      fields[k] = parseFieldValue(raw, k, fail);
+      while (i < len) {
+        const c = line.charCodeAt(i);
+        if (c === COMMA || c === SPACE) break;
+        i++;
+      }
+      fields[k] = parseFieldValue(line.slice(start, i), k, fail);
     }
-    if (line[i] === ',') {
+    if (line.charCodeAt(i) === COMMA) {
       i++;
       continue;
     }
     break;
   }
   let timeMs = NaN;
-  if (line[i] === ' ') {
+  if (line.charCodeAt(i) === SPACE) {
     i++;
     timeMs = Number(line.slice(i).trim());
   }
@@ -149,9 +171,19 @@ export function parseLine(line: string, where?: { file?: string; line?: number }
   return { measurement, tags, fields, timeMs };
 }
 
+const BACKSLASH = 92;
+const COMMA = 44;
+const SPACE = 32;
+const EQUALS = 61;
+const QUOTE = 34;
+
 function parseFieldValue(raw: string, key: string, fail: (m: string) => never): number | boolean {
-  if (/^(t|T|true|True|TRUE)$/.test(raw)) return true;
-  if (/^(f|F|false|False|FALSE)$/.test(raw)) return false;
+  const c0 = raw.charCodeAt(0);
+  // Letters start only booleans; numbers take the fast path.
+  if (c0 > 57) {
+    if (/^(t|T|true|True|TRUE)$/.test(raw)) return true;
+    if (/^(f|F|false|False|FALSE)$/.test(raw)) return false;
+  }
   const num = raw.endsWith('i') || raw.endsWith('u') ? Number(raw.slice(0, -1)) : Number(raw);
   if (raw === '' || !Number.isFinite(num)) return fail(`field '${key}' has an invalid value '${raw}'`);
   return num;

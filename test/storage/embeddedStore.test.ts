@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,23 @@ describe('EmbeddedStore', () => {
     });
     const want = ps.filter((p) => p.timeMs >= T0 + 1000 && p.timeMs <= T0 + 400_000 && p.tags.assignment === 'ch1');
     expect(r.map((p) => p.timeMs)).toEqual(want.map((p) => p.timeMs));
+    await s.close();
+  });
+
+  it('answers a file-scan query larger than the argument limit of a call (130 000 points in a day)', async () => {
+    const dir = tmp();
+    // Written directly as line protocol (what the store itself writes), to keep the test fast.
+    const lines = Array.from({ length: 130_000 }, (_, i) => `channel,sensor=s1 v=${i} ${T0 + i * 100}`);
+    writeFileSync(join(dir, '2026-11-20.lp'), lines.join('\n') + '\n');
+    const s = await EmbeddedStore.create({ dir, now: () => T0 + 5 * DAY });
+    const r = await s.query({ measurement: 'channel', fromMs: T0, toMs: T0 + DAY });
+    expect(r.length).toBe(130_000);
+    expect(r[129_999]).toEqual({
+      measurement: 'channel',
+      tags: { sensor: 's1' },
+      fields: { v: 129_999 },
+      timeMs: T0 + 129_999 * 100,
+    });
     await s.close();
   });
 
