@@ -278,6 +278,21 @@ describe('InfluxStore against a real influxd', () => {
       tags: { sensor: 's 1 \\x' },
     });
     expect(back).toEqual([{ ...health, tags: { ...health.tags } }]);
+    // The same file through the influx CLI: `influx -import` wants a DML header naming the database.
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const withHeader = join(tmp, 'import.txt');
+    writeFileSync(withHeader, Buffer.concat([Buffer.from('# DML\n# CONTEXT-DATABASE: bw8\n'), body]));
+    await influxd.query('bw8', 'CREATE DATABASE bw8');
+    execFileSync(
+      '/usr/bin/influx',
+      ['-host', '127.0.0.1', '-port', String(influxd.port), '-import', '-path', withHeader, '-precision', 'ms'],
+      { stdio: 'pipe' },
+    );
+    const viaCli = (await influxd.query('bw8', 'SELECT count(seq) FROM sensor_health')) as {
+      results: { series: { values: [number, number][] }[] }[];
+    };
+    expect(viaCli.results[0]!.series[0]!.values[0]![1]).toBe(20);
     await store.close();
   });
 });
