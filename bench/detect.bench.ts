@@ -8,6 +8,12 @@ import { CfarDetector, type CfarMethod } from '../dsp/cfar.ts';
 import { EmissionExtractor, dcExcludeMask } from '../dsp/emissions.ts';
 import { JammingDetector } from '../dsp/jamming.ts';
 import { NoiseFloorEstimator } from '../dsp/noise-floor.ts';
+import { cpus, loadavg as osLoadavg } from 'node:os';
+
+const loadavg = () =>
+  osLoadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 export const name = 'detect';
 
@@ -55,22 +61,44 @@ function median(a: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Median over `batches` of the mean µs per call of fn(i) over `perBatch` calls. */
-function time(fn: (i: number) => void, perBatch: number, batches: number): number {
+interface Timing {
+  /** Median over batches of the wall-clock mean µs per call. */
+  median: number;
+  /** Fastest batch, µs per call (closest to an idle machine). */
+  min: number;
+  /** Median over batches of process CPU time (user + system) per call, µs: not inflated while descheduled. */
+  cpu: number;
+}
+
+/** Times fn(i) over `batches` batches of `perBatch` calls, after one warm-up batch. */
+function timing(fn: (i: number) => void, perBatch: number, batches: number): Timing {
   for (let i = 0; i < perBatch; i++) fn(i); // warm-up
-  const res: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   let i = 0;
   for (let b = 0; b < batches; b++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let j = 0; j < perBatch; j++) fn(i++);
-    res.push(((performance.now() - t0) * 1000) / perBatch);
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    wall.push((dt * 1000) / perBatch);
+    cpu.push((c.user + c.system) / perBatch);
   }
-  return median(res);
+  return { median: median(wall), min: Math.min(...wall), cpu: median(cpu) };
+}
+
+/** Median wall-clock µs per call (see {@link timing}). */
+function time(fn: (i: number) => void, perBatch: number, batches: number): number {
+  return timing(fn, perBatch, batches).median;
 }
 
 interface Row {
   fftSize: number;
+  /** Median wall-clock µs per spectrum for floor + CFAR + emissions + jamming. */
   usPerSpectrum: number;
+  minUsPerSpectrum: number;
+  cpuUsPerSpectrum: number;
   floorUs: number;
   cfarUs: number;
   emissionsUs: number;
@@ -106,7 +134,7 @@ export async function run(): Promise<{ table: string; results: unknown }> {
       });
     };
     const per = Math.max(20, Math.round(400_000 / n));
-    const usPerSpectrum = time(full, per, 15);
+    const chain = timing(full, per, 15);
     // Stage by stage (the later stages reuse the state the full chain left).
     const floorUs = time((i) => floor.estimate(inputs[i % INPUTS] as Float32Array, M), per, 15);
     const cfarUs = time((i) => cfar.detect(inputs[i % INPUTS] as Float32Array, M, floor.floorLin), per, 15);
@@ -136,7 +164,9 @@ export async function run(): Promise<{ table: string; results: unknown }> {
     };
     rows.push({
       fftSize: n,
-      usPerSpectrum,
+      usPerSpectrum: chain.median,
+      minUsPerSpectrum: chain.min,
+      cpuUsPerSpectrum: chain.cpu,
       floorUs,
       cfarUs,
       emissionsUs,
@@ -147,13 +177,14 @@ export async function run(): Promise<{ table: string; results: unknown }> {
   }
   const f = (x: number) => x.toFixed(1).padStart(8);
   const table = [
-    '  fftSize  µs/spectrum   floor    cfar  emissions  jamming | CA-CFAR  OS-CFAR (alone)',
+    '  fftSize  µs/spectrum (median   min    cpu) |  floor    cfar  emissions  jamming | CA-CFAR  OS-CFAR (alone)',
     ...rows.map(
       (r) =>
-        `${String(r.fftSize).padStart(9)} ${f(r.usPerSpectrum)}    ${f(r.floorUs)}${f(r.cfarUs)} ${f(r.emissionsUs)} ${f(
-          r.jammingUs,
-        )} |${f(r.cfarCaUs)} ${f(r.cfarOsUs)}`,
+        `${String(r.fftSize).padStart(9)}          ${f(r.usPerSpectrum)}${f(r.minUsPerSpectrum)}${f(r.cpuUsPerSpectrum)} |${f(
+          r.floorUs,
+        )}${f(r.cfarUs)} ${f(r.emissionsUs)} ${f(r.jammingUs)} |${f(r.cfarCaUs)} ${f(r.cfarOsUs)}`,
     ),
+    `(load average ${loadavg()} on ${cpus().length} CPUs while timing)`,
     `(M = ${M}, Pfa 1e-6 known-noise CFAR in the chain; Node ${process.version})`,
   ].join('\n');
   return { table, results: { detection: rows } };
