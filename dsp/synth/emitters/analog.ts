@@ -81,10 +81,10 @@ export class AmEmitter extends EnvelopeEmitter {
  * Chosen so the long-term 99 % occupied bandwidth matches the necessary bandwidth of the usual designators
  * (12.5 kHz NFM ≈ 11 kHz, broadcast FM ≈ 190 kHz, 45 kHz-deviation microphone ≈ 115 kHz); see docs/synth.md.
  */
-const NFM_DRIVE = 1.6;
-const WIDE_DRIVE = 1.45;
+const NFM_DRIVE = 1.85;
+const WIDE_DRIVE = 1.5;
 /** Broadcast FM: a little below the 200 kHz channel so a 200 kHz assignment is not breached. */
-const WFM_DRIVE = 1.35;
+const WFM_DRIVE = 1.45;
 
 /** One voice-like component of an FM emitter: audio and its share of the deviation. */
 interface FmPart {
@@ -153,7 +153,7 @@ export class NfmEmitter extends FmEmitter {
         loHz: 600,
         hiHz: hi,
         tilt: 1.5,
-        tones: 1,
+        tones: 2,
         pause: spec.voicePause ?? 0.1,
       }),
       devHz: (ctcss > 0 ? dev * 0.85 : dev) * NFM_DRIVE,
@@ -178,7 +178,7 @@ export class MicEmitter extends FmEmitter {
         loHz: 300,
         hiHz: hi,
         tilt: 1.5,
-        tones: 1,
+        tones: 2,
         pause: spec.voicePause ?? 0.1,
       }),
       devHz: dev * 0.95 * WIDE_DRIVE,
@@ -198,7 +198,7 @@ export class WfmEmitter extends FmEmitter {
     super(spec, sceneKey);
     const dev = spec.deviationHz ?? 75000;
     const stereo = spec.stereo ?? true;
-    const mono = new VoiceAudio(deriveKey(this.key, 'mono'), { loHz: 300, hiHz: 15000, pause: 0, tilt: 1, tones: 1 });
+    const mono = new VoiceAudio(deriveKey(this.key, 'mono'), { loHz: 300, hiHz: 15000, pause: 0, tilt: 1, tones: 2 });
     this.parts.push({ audio: mono, devHz: dev * (stereo ? 0.55 : 0.9) * WFM_DRIVE, hiHz: 15000 });
     if (stereo) {
       const side = new VoiceAudio(deriveKey(this.key, 'side'), { loHz: 23000, hiHz: 53000, pause: 0.1, tones: 1 });
