@@ -135,11 +135,22 @@ describe('operator console in Chromium', () => {
     await page.click('#history-bar button.primary'); // back to live
     await page.waitForSelector('#history-bar[hidden]', { state: 'attached' });
     await page.waitForTimeout(2500);
-    await page.mouse.move(box.x + box.width * 0.42, box.y + 60);
-    await page.waitForTimeout(200);
+    // Hover over the 470,6 MHz microphone band (mid-span): frequency, level and the assignment.
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 60);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    const tip = (await page.textContent('#tooltip')) ?? '';
+    expect(tip).toMatch(/Tần số: 470,6\d{3} MHz/);
+    expect(tip).toContain('Ấn định tần số: A-470.600');
+    expect(tip).toMatch(/Mức tín hiệu: −\d+,\d dBFS/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-e2e.png') });
+    // Laptop size: the grid reflows (narrower side column), nothing spills.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-e2e-laptop.png') });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+    await page.setViewportSize({ width: 1920, height: 1080 });
 
     // The language choice persists across a reload; the canvas-2D fallback renderer also draws the waterfall.
     await page.goto(tc.server.url + '/?renderer=2d');
