@@ -3,7 +3,7 @@
  * docs/firmware-bridge-driver.md) and, for register access, the register coordinates in hex so a field
  * engineer can compare with a USB capture or librtlsdr's traces.
  */
-import { BandwatchError } from '../src/errors.ts';
+import { BridgeError } from './bridge-error.ts';
 
 /** Stable codes of the driver's errors. */
 export const DRIVER_ERROR_CODES = {
@@ -49,7 +49,7 @@ export function formatCoordinates(c: RegisterCoordinates): string {
 }
 
 /** Base class of every driver error. */
-export class DriverError extends BandwatchError {
+export class DriverError extends BridgeError {
   declare readonly code: DriverErrorCode;
   readonly register?: RegisterCoordinates;
   constructor(code: DriverErrorCode, message: string, opts: { register?: RegisterCoordinates; cause?: unknown } = {}) {

@@ -52,3 +52,13 @@ export class ApiError extends BandwatchError {
     this.statusCode = statusCode;
   }
 }
+
+/**
+ * True for any of Bandwatch's typed errors, whatever layer threw it (the bridge and dsp have their own base
+ * classes so they need not import the application): a stable `BW_` code is the mark.
+ */
+export function isTypedError(e: unknown): e is Error & { code: string; location?: ErrorLocation } {
+  if (!(e instanceof Error)) return false;
+  const code = (e as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('BW_');
+}

@@ -2,7 +2,7 @@
  * Typed errors of the rtl_tcp client and server. Codes are stable; `location.offset` is the byte offset in the
  * TCP stream where the problem was seen.
  */
-import { BandwatchError, type ErrorLocation } from '../../src/errors.ts';
+import { BridgeError, type BridgeErrorLocation as ErrorLocation } from '../bridge-error.ts';
 
 export const RTLTCP_ERROR_CODES = {
   BW_ERR_RTLTCP_HEADER: 'the server did not start with a valid 12-byte rtl_tcp header ("RTL0", tuner, gain count)',
@@ -13,7 +13,7 @@ export const RTLTCP_ERROR_CODES = {
 
 export type RtlTcpErrorCode = keyof typeof RTLTCP_ERROR_CODES;
 
-export class RtlTcpError extends BandwatchError {
+export class RtlTcpError extends BridgeError {
   constructor(code: RtlTcpErrorCode, message: string, location?: ErrorLocation, options?: { cause?: unknown }) {
     super(code, message, location, options);
   }
