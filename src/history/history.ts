@@ -80,7 +80,11 @@ interface Accum {
   group: number;
   srcBins: number;
   sensorId: string;
+  /** Level suffix + sensor: the file set the row goes to. */
+  sensorKey: string;
   level: Level;
+  /** Holds data of `bucketMs` not yet written. */
+  active: boolean;
 }
 
 function hourPaths(
@@ -104,8 +108,9 @@ export class SpectrumHistory {
   readonly rowIntervalMs: number;
   readonly maxBins: number;
   private readonly levels: Level[];
-  /** Accumulators and open files per level and sensor (key `${suffix}\u0000${sensor}`). */
+  /** Accumulators per level, sensor and span; open files per level and sensor. */
   private readonly acc = new Map<string, Accum>();
+  private readonly lastBucket = new Map<string, number>();
   private readonly files = new Map<string, { hourMs: number; data: number; index: number; size: number }>();
   private rowBuf = new Uint8Array(ROW_HEADER_BYTES + 4096);
   private rowView = new DataView(this.rowBuf.buffer, 0, ROW_HEADER_BYTES);
@@ -132,31 +137,47 @@ export class SpectrumHistory {
 
   private appendLevel(lv: Level, line: SpectrumLine): void {
     const n = line.psdDbfs.length;
-    const key = lv.suffix + '\u0000' + line.sensorId;
+    const sensorKey = lv.suffix + '\u0000' + line.sensorId;
     const bucketMs = Math.floor(line.timeMs / lv.intervalMs) * lv.intervalMs;
     const group = Math.ceil(n / lv.maxBins);
     const startHz = line.startHz + ((group - 1) * line.binHz) / 2;
-    let a = this.acc.get(key);
-    if (a && (a.bucketMs !== bucketMs || a.startHz !== startHz || a.binHz !== line.binHz * group || a.srcBins !== n)) {
-      this.writeRow(key, line.sensorId, lv, a);
-      a = undefined;
+    const binHz = line.binHz * group;
+    // A sensor can send several spans (sweep ranges, dwell and sweep): one accumulator per span, so
+    // alternating spans still give one row per span and interval.
+    const key = `${sensorKey}\u0000${startHz}\u0000${binHz}\u0000${n}`;
+    const last = this.lastBucket.get(sensorKey);
+    if (last !== undefined && last !== bucketMs) {
+      // A new interval for this sensor: every row of the previous one is complete.
+      for (const a of this.acc.values()) {
+        if (a.active && a.sensorKey === sensorKey && a.bucketMs !== bucketMs) {
+          this.writeRow(a.sensorId, a.level, a);
+          a.active = false;
+        }
+      }
     }
+    this.lastBucket.set(sensorKey, bucketMs);
+    let a = this.acc.get(key);
     if (!a) {
-      const prev = this.acc.get(key);
       const bins = Math.ceil(n / group);
-      const maxDb = prev && prev.maxDb.length === bins ? prev.maxDb : new Float32Array(bins);
-      maxDb.fill(-Infinity);
       a = {
         bucketMs,
         startHz,
-        binHz: line.binHz * group,
-        maxDb,
+        binHz,
+        maxDb: new Float32Array(bins),
         group,
         srcBins: n,
         sensorId: line.sensorId,
+        sensorKey,
         level: lv,
+        active: false,
       };
       this.acc.set(key, a);
+    }
+    if (!a.active || a.bucketMs !== bucketMs) {
+      if (a.active) this.writeRow(a.sensorId, a.level, a); // time went backwards for this span
+      a.maxDb.fill(-Infinity);
+      a.bucketMs = bucketMs;
+      a.active = true;
     }
     const m = a.maxDb;
     const psd = line.psdDbfs;
@@ -169,8 +190,10 @@ export class SpectrumHistory {
 
   /** Writes the rows being accumulated. */
   flush(): void {
-    for (const [key, a] of this.acc) this.writeRow(key, a.sensorId, a.level, a);
-    this.acc.clear();
+    for (const a of this.acc.values()) {
+      if (a.active) this.writeRow(a.sensorId, a.level, a);
+      a.active = false;
+    }
   }
 
   close(): void {
@@ -182,7 +205,8 @@ export class SpectrumHistory {
     this.files.clear();
   }
 
-  private fileFor(key: string, sensorId: string, lv: Level, timeMs: number) {
+  private fileFor(sensorId: string, lv: Level, timeMs: number) {
+    const key = lv.suffix + '\u0000' + sensorId;
     const hourMs = Math.floor(timeMs / HOUR_MS) * HOUR_MS;
     const cur = this.files.get(key);
     if (cur && cur.hourMs === hourMs) return cur;
@@ -199,7 +223,7 @@ export class SpectrumHistory {
     return f;
   }
 
-  private writeRow(key: string, sensorId: string, lv: Level, a: Accum): void {
+  private writeRow(sensorId: string, lv: Level, a: Accum): void {
     const m = a.maxDb;
     const bins = m.length;
     let lo = Infinity;
@@ -233,7 +257,7 @@ export class SpectrumHistory {
       buf[ROW_HEADER_BYTES + j] =
         v === -Infinity || Number.isNaN(v) ? NO_VALUE : Math.min(254, Math.round((v - dbMin) * inv));
     }
-    const f = this.fileFor(key, sensorId, lv, a.bucketMs);
+    const f = this.fileFor(sensorId, lv, a.bucketMs);
     let off = 0;
     while (off < need) off += writeSync(f.data, buf, off, need - off);
     this.idxView.setFloat64(0, a.bucketMs, true);

@@ -152,3 +152,33 @@ describe('SpectrumHistory', () => {
     expect(readdirSync(join(dir, 's1'))).toEqual([]);
   });
 });
+
+describe('SpectrumHistory with several spans per sensor', () => {
+  it('keeps one row per span and interval when a sweep alternates ranges', async () => {
+    const dir = tmp();
+    const h = new SpectrumHistory({ dir, overview: null });
+    const spanA = { startHz: 430e6, binHz: 1000 };
+    const spanB = { startHz: 440e6, binHz: 1000 };
+    for (let i = 0; i < 40; i++) {
+      const span = i % 2 ? spanB : spanA;
+      const psd = new Float32Array(256).fill(-100);
+      psd[i % 2 ? 200 : 50] = -30;
+      h.append({ sensorId: 's1', timeMs: T0 + i * 250, ...span, psdDbfs: psd });
+    }
+    h.close();
+    // 10 s, two spans: 20 rows (not one per line).
+    expect(statSync(join(dir, 's1', '2026-11-26', '10.wfr')).size).toBe(20 * (ROW_HEADER_BYTES + 256));
+    const w = await h.rebuild({
+      sensorId: 's1',
+      fromMs: T0,
+      toMs: T0 + 9_999,
+      startHz: 430e6,
+      stopHz: 440.256e6,
+      width: 10_256 / 4,
+      height: 1,
+    });
+    expect(w.dbfs[Math.floor(50 / 4)]!).toBeCloseTo(-30, 0);
+    expect(w.dbfs[Math.floor((10_000 + 200) / 4)]!).toBeCloseTo(-30, 0);
+    expect(Number.isNaN(w.dbfs[Math.floor(5000 / 4)]!)).toBe(true); // between the spans: no data
+  });
+});
