@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, type ErrorLocation } from './errors.ts';
+import { ConfigError, formatLocation, type ErrorLocation } from './errors.ts';
 import type { WebhookConfig } from './alarms/webhooks.ts';
 import type { AlarmKind, AlarmSeverity } from './types.ts';
 
@@ -274,16 +274,11 @@ export function parseConfigText(
     }
   }
   if (problems.length) {
-    const first = problems[0]!;
-    const err = new ConfigError(
-      'BW_ERR_CONFIG',
-      problems.length === 1
-        ? first.message
-        : `${problems.length} problems:\n` +
-            problems.map((p) => `  - ${p.location.field} (line ${p.location.line ?? '?'}): ${p.message}`).join('\n'),
-      first.location,
-    );
-    throw err;
+    // Every problem, each with file:line and field, in one error (the first one's location on the error itself).
+    const lines = problems.map((p) => `  - ${formatLocation(p.location)}: ${p.message}`);
+    throw new ConfigError('BW_ERR_CONFIG', `configuration has ${problems.length} problem(s):\n${lines.join('\n')}`, {
+      file,
+    });
   }
   return cfg;
 }
