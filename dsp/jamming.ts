@@ -99,7 +99,10 @@ export interface PulseOptions {
    * agree within the same tolerance (a jammer's clock is steady, PTT is not).
    */
   periodTolerance?: number;
-  /** Periods to ignore (licensed TDMA frames), seconds; ±5 % (default [0.06, 0.05667]). */
+  /**
+   * Periods to ignore (licensed TDMA frames), seconds; ±5 %, and their aliases at the spectrum rate (default
+   * [0.06, 0.05667]: DMR, TETRA).
+   */
   licensedPeriodsS?: number[];
 }
 
@@ -939,7 +942,7 @@ export class JammingDetector {
     // Period must be resolvable (≥ 4 spectra) and the pattern current.
     if (dtFrame > 0 && period < 4 * dtFrame) return;
     if (t - (this.segLastRise[s] as number) > 2 * period) return;
-    for (const lp of pu.licensedPeriodsS) if (Math.abs(period - lp) <= 0.05 * lp) return;
+    if (isLicensedPeriod(period, dtFrame, pu.licensedPeriodsS)) return;
     let dutySum = 0;
     let dutyN = 0;
     for (let j = ec - k; j < ec; j++) {
@@ -1085,6 +1088,27 @@ export class JammingDetector {
     }
     return false;
   }
+}
+
+/**
+ * True when an apparent on/off period matches a licensed TDMA frame, directly (±5 %) or as its alias when the
+ * spectra sample the band every `dtS` seconds: a 60 ms DMR frame seen every 50 ms shows as |1/0.06 − 1/0.05| =
+ * 3.33 Hz, i.e. a 0.3 s "pulse".
+ */
+export function isLicensedPeriod(periodS: number, dtS: number, licensedPeriodsS: readonly number[]): boolean {
+  const f = 1 / periodS;
+  for (const lp of licensedPeriodsS) {
+    if (Math.abs(periodS - lp) <= 0.05 * lp) return true;
+    if (!(dtS > 0)) continue;
+    const fl = 1 / lp;
+    const fs = 1 / dtS;
+    // Every alias |fl − m·fs| that falls below the Nyquist rate of the spectrum sequence.
+    for (let m = Math.max(0, Math.floor(fl / fs) - 1); m <= Math.ceil(fl / fs) + 1; m++) {
+      const fa = Math.abs(fl - m * fs);
+      if (fa <= fs / 2 && Math.abs(f - fa) <= 0.1 * f) return true;
+    }
+  }
+  return false;
 }
 
 /** Width in bins (interpolated) of the region around peak bin kp above `rel` × peak. */

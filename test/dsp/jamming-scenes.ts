@@ -71,6 +71,30 @@ export function fsk4(centerHz: number, snrDb: number, on: (t: number) => boolean
   };
 }
 
+/**
+ * DMR mobile in TDMA: a 27.5 ms burst every 60 ms (starting at `phaseS`); a spectrum's level is set by the fraction
+ * of its integration time the burst covers. On while `on(t)` (PTT).
+ */
+export function dmrTdma(centerHz: number, snrDb: number, on: (t: number) => boolean, phaseS: number): Component {
+  return (t, noise, _det, ctx) => {
+    if (!on(t)) return;
+    const t1 = t + ctx.integrationS;
+    let cover = 0;
+    for (let k = Math.floor((t - phaseS) / 0.06) - 1; k * 0.06 + phaseS < t1; k++) {
+      const a = Math.max(t, k * 0.06 + phaseS);
+      const b = Math.min(t1, k * 0.06 + phaseS + 0.0275);
+      if (b > a) cover += b - a;
+    }
+    if (cover <= 0) return;
+    addGaussian(
+      noise,
+      bin(ctx, centerHz),
+      3000 / ctx.binHz,
+      (cover / ctx.integrationS) * dbToLin(snrDb) * ctx.floorLin,
+    );
+  };
+}
+
 /** OFDM-like flat top of bandwidth bwHz. */
 export function ofdm(centerHz: number, bwHz: number, snrDb: number, on: (t: number) => boolean): Component {
   return (t, noise, _det, ctx) => {

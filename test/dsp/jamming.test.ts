@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JammingDetector } from '../../dsp/jamming.ts';
+import { JammingDetector, isLicensedPeriod } from '../../dsp/jamming.ts';
 import { NoiseFloorEstimator } from '../../dsp/noise-floor.ts';
 import { noiseFlatness } from '../../dsp/stats.ts';
 import { Rng, addRect, dbToLin, sampleSpectrum } from './detect-fixtures.ts';
@@ -8,6 +8,7 @@ import {
   SCENE_FS,
   barrage,
   cwJammer,
+  dmrTdma,
   fsk4,
   nfm,
   ofdm,
@@ -102,6 +103,20 @@ describe('licensed-looking traffic stays quiet', () => {
       jamming,
     });
     expect(cw.firstS.cw).toBeLessThan(16);
+  });
+
+  it('DMR mobiles in TDMA (27.5 ms every 60 ms) are not pulses, whether the spectra resolve the frame or alias it', () => {
+    expect(isLicensedPeriod(0.061, 0.0068, [0.06])).toBe(true);
+    expect(isLicensedPeriod(0.3, 0.05, [0.06])).toBe(true); // |1/0.06 − 1/0.05| = 3.33 Hz
+    expect(isLicensedPeriod(0.73, 0.1, [0.06])).toBe(false);
+    for (const dtS of [0.0068, 0.05]) {
+      const comps = [
+        dmrTdma(C - 400e3, 30, randomSchedule(5, [3, 10], [1, 4], 20), 0.013),
+        dmrTdma(C + 300e3, 25, randomSchedule(6, [3, 10], [1, 4], 20), 0.031),
+      ];
+      const r = runScene(comps, { durationS: 20, dtS, seed: 3, jamming: { tracker: { learnS: 2 } } });
+      expect(r.framesWith).toEqual({ barrage: 0, cw: 0, sweep: 0, pulse: 0 });
+    }
   });
 
   it('a wide OFDM-like carrier (35 % of the band) switching on after learning is not a barrage', () => {
