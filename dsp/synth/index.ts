@@ -7,7 +7,7 @@ export { Scene, type RenderRequest, type RenderCu8Request } from './scene.ts';
 export { SynthSpecError, validateSceneSpec, validateEmitterSpec } from './validate.ts';
 export { Xoshiro128ss, hash32, hashUnit, mix32, deriveKey, gaussianTable } from './prng.ts';
 export { imageRejectionDb, cu8ToFloat, quantizeCu8, applyIqImbalance } from './impairments.ts';
-export { sampleAtOrAfter } from './gates.ts';
+export { sampleAtOrAfter, PttGate, PulseGate, ScheduleGate, type Gate } from './gates.ts';
 export {
   venueScene,
   venueSceneSpec,
