@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.ts';
+import { ApiError, ConfigError } from '../errors.ts';
 import type { MonitorApi } from '../types.ts';
 import { AuditLog } from './audit.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter, type LoginLimitOptions } from './auth/rate-limit.ts';
@@ -80,11 +80,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const ALL_ROUTES: RouteDef[] = [...authRoutes, ...monitorRoutes, ...adminRoutes];
 
+async function readTls(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {
+  const read = async (file: string, field: string) => {
+    try {
+      return await readFile(file);
+    } catch (e) {
+      throw new ConfigError('BW_ERR_TLS', `cannot read TLS ${field}: ${(e as Error).message}`, { file, field });
+    }
+  };
+  return { key: await read(tls.keyPath, 'keyPath'), cert: await read(tls.certPath, 'certPath') };
+}
+
 export async function createServer(monitor: MonitorApi, options: ConsoleServerOptions): Promise<ConsoleServer> {
   const print = options.print ?? ((l: string) => process.stdout.write(l + '\n'));
-  const https = options.tls
-    ? { key: await readFile(options.tls.keyPath), cert: await readFile(options.tls.certPath) }
-    : null;
+  const https = options.tls ? await readTls(options.tls) : null;
   const users = await UserStore.create(join(options.dataDir, 'users.json'), options.scryptCost);
   let initialAdminPassword: string | null = null;
   if (users.size === 0) {
