@@ -7,13 +7,16 @@
  *
  * Across spectra ({@link JammingDetector}, fed in time order with the spectrum's time in seconds):
  * - barrage: floor rise ≥ `riseDb` over ≥ `minFraction` of the usable segments, flat there (flatness of the risen
- *   bins close to that of pure noise), for ≥ `persistS`. While it is (or looks) active the baseline is held.
- * - sweep: narrow lines followed by a small multi-target tracker; a track whose frequency moves at a consistent,
- *   non-zero rate (median step rate, most steps within ±tolerance of it, small residual of a linear fit over the
- *   unwrapped positions; saw-tooth wraps back to the start of the span are allowed).
- * - pulse: per segment, energy on/off against the baseline; rising edges at a stable period (every interval within
- *   ±15 % + one frame of the median) over ≥ `minCycles` cycles; duty cycle from the on-times. Periods that match a
- *   licensed TDMA frame (DMR 60 ms, TETRA 56.67 ms) are ignored. Adjacent firing segments with the same period merge.
+ *   bins outside emissions close to that of pure noise), for ≥ `persistS`. While it looks active the baseline is held.
+ * - sweep: narrow lines that moved since the previous tracker step (≥ 50 ms apart), followed by a small multi-target
+ *   tracker; a track whose frequency moves at a consistent, non-zero rate (median step rate, most steps within
+ *   ±tolerance of it, small residual of a linear fit over the unwrapped positions, a minimum span; saw-tooth wraps
+ *   back to the start of the span are allowed).
+ * - pulse: per segment two on/off units (segment floor: wideband; strongest bin: narrowband) against the baseline;
+ *   rising edges at a stable, phase-locked period (every interval and on-time within ±5 % + one spectrum interval)
+ *   over ≥ `minCycles` cycles and ≥ `minRunS`, with two clear, steady levels; duty cycle from the on-times. Periods
+ *   of licensed TDMA frames (DMR 60 ms, TETRA 56.67 ms), or their aliases at the spectrum rate, are ignored; so is
+ *   periodic energy explained by a recent sweep. Firing segments with the same period merge.
  * - cw: a line ≤ `maxWidthBins` wide at −10 dB, `minSnrDb` over the floor, steady in frequency (±0.5 bin) and level
  *   (±1.5 dB each frame, std ≤ 1 dB) for ≥ `minDurationS`, without symmetric modulation sidebands (a wireless mic's
  *   pilot tone, an FM carrier's Bessel lines); optionally only inside given channels.
