@@ -96,6 +96,8 @@ interface FmPart {
 interface SteadyTone {
   toneHz: number;
   devHz: number;
+  /** Phase amplitude devHz / (2π toneHz), cycles. */
+  beta: number;
   inc: number;
 }
 
@@ -131,7 +133,7 @@ abstract class FmEmitter extends EnvelopeEmitter {
     for (let i = 0; i < this.steady.length; i++) {
       const t = this.steady[i] as SteadyTone;
       const idx = phaseAtL(g, t.inc) >>> SHIFT;
-      ph += (t.devHz / (2 * Math.PI * t.toneHz)) * (SIN[idx] as number);
+      ph += t.beta * (SIN[idx] as number);
       fr += t.devHz * (COS[idx] as number);
     }
     out[o] = 1;
@@ -159,7 +161,8 @@ export class NfmEmitter extends FmEmitter {
       devHz: (ctcss > 0 ? dev * 0.85 : dev) * NFM_DRIVE,
       hiHz: hi,
     });
-    if (ctcss > 0) this.steady.push({ toneHz: ctcss, devHz: dev * 0.15, inc: 0 });
+    if (ctcss > 0)
+      this.steady.push({ toneHz: ctcss, devHz: dev * 0.15, beta: (dev * 0.15) / (2 * Math.PI * ctcss), inc: 0 });
   }
   halfSpanHz(): number {
     return (this.spec.deviationHz ?? 2500) + (this.spec.audioHighHz ?? 3000);
@@ -184,7 +187,7 @@ export class MicEmitter extends FmEmitter {
       devHz: dev * 0.95 * WIDE_DRIVE,
       hiHz: hi,
     });
-    this.steady.push({ toneHz: 32768, devHz: dev * 0.05, inc: 0 });
+    this.steady.push({ toneHz: 32768, devHz: dev * 0.05, beta: (dev * 0.05) / (2 * Math.PI * 32768), inc: 0 });
   }
   halfSpanHz(): number {
     return (this.spec.deviationHz ?? 45000) + (this.spec.audioHighHz ?? 15000) + 32768;
@@ -203,7 +206,7 @@ export class WfmEmitter extends FmEmitter {
     if (stereo) {
       const side = new VoiceAudio(deriveKey(this.key, 'side'), { loHz: 23000, hiHz: 53000, pause: 0.1, tones: 1 });
       this.parts.push({ audio: side, devHz: dev * 0.35 * WFM_DRIVE, hiHz: 53000 });
-      this.steady.push({ toneHz: 19000, devHz: dev * 0.1, inc: 0 });
+      this.steady.push({ toneHz: 19000, devHz: dev * 0.1, beta: (dev * 0.1) / (2 * Math.PI * 19000), inc: 0 });
     }
   }
   halfSpanHz(): number {

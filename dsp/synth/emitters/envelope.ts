@@ -50,6 +50,8 @@ export abstract class EnvelopeEmitter extends Emitter {
 
   add(s0: number, n: number, re: Float32Array, im: Float32Array, o: number): void {
     const D = this.decim;
+    const invD = 1 / D;
+    const invD2 = invD * invD;
     const A = this.amp;
     const inc = this.inc;
     const env = this.env;
@@ -76,12 +78,12 @@ export abstract class EnvelopeEmitter extends Emitter {
       const ph0 = env[1] as number;
       const d0 = env[2] as number;
       const d1 = env[5] as number;
-      const slope = ((env[4] as number) - ph0) / D;
-      const c2 = (3 * slope - 2 * d0 - d1) / D;
-      const c3 = (d0 + d1 - 2 * slope) / (D * D);
+      const slope = ((env[4] as number) - ph0) * invD;
+      const c2 = (3 * slope - 2 * d0 - d1) * invD;
+      const c3 = (d0 + d1 - 2 * slope) * invD2;
       const base = ph0 - Math.floor(ph0);
-      const da = ((env[3] as number) - a0) / D;
-      const stop = Math.min(g + D, end);
+      const da = ((env[3] as number) - a0) * invD;
+      const stop = g + D < end ? g + D : end;
       let k = s - g;
       if (da === 0) {
         // constant envelope (FM, FSK): the common case, one multiply less per sample
