@@ -7,7 +7,7 @@
  * ranges are answered by scanning only the day files that overlap the range.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StorageError } from '../errors.ts';
@@ -217,6 +217,32 @@ export class EmbeddedStore implements MeasurementStore {
         this.badLines++;
       }
     }
+  }
+
+  /**
+   * Retention: deletes the day files older than `keepDays` days before the current UTC day (InfluxDB would use a
+   * retention policy). Points of those days still in memory are dropped too. Returns the deleted file names.
+   */
+  async prune(keepDays: number, nowMs = Date.now()): Promise<string[]> {
+    const cutoffMs = Math.floor(nowMs / DAY_MS) * DAY_MS - keepDays * DAY_MS;
+    await this.writeChain;
+    const gone: string[] = [];
+    for (const f of await readdir(this.dir)) {
+      if (!/^\d{4}-\d{2}-\d{2}\.lp$/.test(f)) continue;
+      if (Date.parse(f.slice(0, 10) + 'T00:00:00Z') < cutoffMs) {
+        await unlink(join(this.dir, f));
+        gone.push(f);
+      }
+    }
+    for (const s of this.series.values()) {
+      const n = lowerBound(s.times, cutoffMs);
+      if (n) {
+        s.times.splice(0, n);
+        s.points.splice(0, n);
+        this.memoryPoints -= n;
+      }
+    }
+    return gone.sort();
   }
 
   health(): { ok: boolean; spooledPoints: number; detail?: string } {

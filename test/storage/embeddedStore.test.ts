@@ -84,6 +84,10 @@ describe('EmbeddedStore', () => {
     );
     expect(r.map((p) => p.timeMs)).toEqual(want.map((p) => p.timeMs));
     expect(r[0]!.fields).toEqual(want[0]!.fields);
+    // Retention: keep the current day and 1 before it.
+    expect(await again.prune(1, T0 + 3 * DAY + 1000)).toEqual(['2026-11-20.lp', '2026-11-21.lp']);
+    expect(readdirSync(dir).sort()).toEqual(['2026-11-22.lp', '2026-11-23.lp']);
+    expect((await again.query({ measurement: 'channel', fromMs: 0, toMs: 1e15 })).length).toBe(48);
     await again.close();
   });
 
