@@ -133,14 +133,22 @@ export class NoiseFloorEstimator {
 
   /**
    * Estimate the floor of one linear PSD (FFT-shifted, length fftSize) averaged over `frames` effective frames.
+   * `binFlags` (a Spectrum's per-bin DC / image flags) are skipped like the static exclude mask.
    * Fills {@link floorLin}, the segment arrays and {@link globalFloorLin}.
    */
-  estimate(psdLin: Float32Array | Float64Array, frames: number): void {
+  estimate(psdLin: Float32Array | Float64Array, frames: number, binFlags?: Uint8Array): void {
     if (psdLin.length !== this.fftSize)
       throw new RangeError(`estimate: PSD length ${psdLin.length} != ${this.fftSize}`);
+    if (binFlags && binFlags.length !== this.fftSize) throw new RangeError('estimate: binFlags length != fftSize');
     const bias = this.biasFor(Math.max(frames, 0.5));
     const segs = this.segments;
-    const ex = this.excludeMask;
+    let ex = this.excludeMask;
+    if (binFlags) {
+      if (ex) {
+        for (let i = 0; i < this.fftSize; i++) this.combined[i] = (ex[i] as number) | (binFlags[i] as number);
+        ex = this.combined;
+      } else ex = binFlags;
+    }
     for (let s = 0; s < segs; s++) {
       const a = this.segmentStart[s] as number;
       const b = this.segmentStart[s + 1] as number;

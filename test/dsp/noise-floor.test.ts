@@ -110,6 +110,20 @@ describe('NoiseFloorEstimator', () => {
     const est = new NoiseFloorEstimator({ fftSize: n, segments: 4, excludeMask: exclude, excision: false });
     est.estimate(lin, 1e6); // effectively noiseless bins: no order-statistic bias
     expect(Math.abs(linToDbT(est.globalFloorLin) + 50)).toBeLessThan(0.01);
+    // Bins flagged per spectrum (Spectrum.binFlags) instead of a static mask: here 3 of 4 bins, which would
+    // otherwise swamp any percentile.
+    const flags = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      if (k % 4 !== 0) {
+        lin[k] = 1;
+        flags[k] = 1;
+      } else lin[k] = 1e-5;
+    }
+    const perSpectrum = new NoiseFloorEstimator({ fftSize: n, segments: 4, excision: false });
+    perSpectrum.estimate(lin, 1e6, flags);
+    expect(Math.abs(linToDbT(perSpectrum.globalFloorLin) + 50)).toBeLessThan(0.01);
+    perSpectrum.estimate(lin, 1e6);
+    expect(linToDbT(perSpectrum.globalFloorLin)).toBeGreaterThan(-10);
   });
 
   it('quickselect returns the k-th smallest', () => {
