@@ -119,7 +119,7 @@ describe('NoiseFloorEstimator', () => {
         flags[k] = 1;
       } else lin[k] = 1e-5;
     }
-    const perSpectrum = new NoiseFloorEstimator({ fftSize: n, segments: 4, excision: false });
+    const perSpectrum = new NoiseFloorEstimator({ fftSize: n, segments: 2, excision: false });
     perSpectrum.estimate(lin, 1e6, flags);
     expect(Math.abs(linToDbT(perSpectrum.globalFloorLin) + 50)).toBeLessThan(0.01);
     perSpectrum.estimate(lin, 1e6);
