@@ -6,6 +6,18 @@ import type { AlarmEvent, SensorStatus, TrackedEmission } from '../types.ts';
 
 export type TraceFormat = 'f32' | 'i16';
 
+/** An operator note as streamed (same shape as the REST API's). */
+export interface NoteMessage {
+  id: string;
+  sensorId: string;
+  alarmId?: string;
+  timeMs: number;
+  centerHz?: number;
+  text: string;
+  by: string;
+  atMs: number;
+}
+
 /** Ask for one sensor's lines in a window, resampled on the server to `widthPx`. */
 export interface SubscribeMessage {
   type: 'subscribe';
@@ -35,6 +47,7 @@ export type ServerMessage =
   | { type: 'sensor'; sensor: SensorStatus }
   | { type: 'emission'; phase: 'start' | 'update' | 'end'; emission: TrackedEmission }
   | { type: 'plan-changed'; by: string; atMs: number }
+  | { type: 'note'; note: NoteMessage }
   | { type: 'pong'; t: number }
   | { type: 'error'; code: string; message: string };
 

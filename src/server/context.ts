@@ -10,6 +10,7 @@ import type { LoginRateLimiter } from './auth/rate-limit.ts';
 import type { Session, SessionStore } from './auth/sessions.ts';
 import type { Role, UserStore } from './auth/users.ts';
 import type { WaterfallHistory } from './history.ts';
+import type { NoteStore } from './notes.ts';
 import type { StreamHub } from './stream/hub.ts';
 
 declare module 'fastify' {
@@ -34,6 +35,7 @@ export interface ConsoleContext {
   limiter: LoginRateLimiter;
   hub: StreamHub;
   history: WaterfallHistory | null;
+  notes: NoteStore;
   secureCookies: boolean;
   startedMs: number;
 }

@@ -241,3 +241,16 @@ export const passwordBody = {
   required: ['password'],
   properties: { password },
 } as const;
+
+export const noteQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { alarmId: id, sensorId: id, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } },
+} as const;
+
+export const noteBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sensorId', 'text'],
+  properties: { sensorId: id, alarmId: id, timeMs, centerHz: hz, text: comment },
+} as const;

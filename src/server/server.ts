@@ -22,6 +22,7 @@ import { randomPassword, roleRank, UserStore, type ScryptCost } from './auth/use
 import type { ConsoleContext, RouteDef } from './context.ts';
 import { RecentLinesHistory, type RecentLinesOptions, type WaterfallHistory } from './history.ts';
 import { errorBody, installErrorHandling } from './http-errors.ts';
+import { NoteStore } from './notes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -122,6 +123,7 @@ export async function createServer(monitor: MonitorApi, options: ConsoleServerOp
     limiter: new LoginRateLimiter({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }),
     hub,
     history,
+    notes: await NoteStore.create(join(options.dataDir, 'notes.jsonl')),
     secureCookies: !!https,
     startedMs: Date.now(),
   };

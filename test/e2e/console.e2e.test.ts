@@ -115,6 +115,14 @@ describe('operator console in Chromium', () => {
       expect.objectContaining({ by: 'operator', comment: 'Tổ kiểm tra đang xác minh nguồn phát' }),
     ]);
 
+    // Annotate it for the next shift.
+    await item.locator('.note-btn').click();
+    await item.locator('.ack-comment').fill('Handover: source near gate B');
+    await item.locator('.ack-confirm').click();
+    await item.locator('.note').waitFor({ timeout: 5000 });
+    expect(await item.locator('.note').textContent()).toContain('operator');
+    expect(tc.server.ctx.notes.list({ alarmId: alarm.id })[0]?.text).toBe('Handover: source near gate B');
+
     // Switch to Vietnamese: labels become the glossary terms; numbers get a decimal comma.
     await page.click('.lang-btn[data-lang="vi"]');
     await expect(page.textContent('#alarms-panel h2')).resolves.toBe('Cảnh báo');

@@ -509,3 +509,44 @@ describe('errors and audit', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('operator notes (annotate)', () => {
+  it('operators annotate an alarm; viewers read but cannot write; notes persist', async () => {
+    const alarm = tc.monitor.switchOnUnlicensed();
+    const denied = await inject({
+      method: 'POST',
+      url: '/api/notes',
+      headers: viewer.headers,
+      payload: { sensorId: 'venue-a', text: 'x' },
+    });
+    expect(denied.statusCode).toBe(403);
+    const bad = await inject({
+      method: 'POST',
+      url: '/api/notes',
+      headers: operator.headers,
+      payload: { sensorId: 'venue-a' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('body.text');
+    const ghost = await inject({
+      method: 'POST',
+      url: '/api/notes',
+      headers: operator.headers,
+      payload: { sensorId: 'venue-a', alarmId: 'AL999', text: 'x' },
+    });
+    expect(ghost.statusCode).toBe(404);
+    const ok = await inject({
+      method: 'POST',
+      url: '/api/notes',
+      headers: operator.headers,
+      payload: { sensorId: 'venue-a', alarmId: alarm.id, centerHz: 469.85e6, text: 'Bàn giao ca: nguồn phát ở khu B' },
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ by: 'operator', alarmId: alarm.id, text: 'Bàn giao ca: nguồn phát ở khu B' });
+    const list = await inject({ method: 'GET', url: `/api/notes?alarmId=${alarm.id}`, headers: viewer.headers });
+    expect(list.json()).toHaveLength(1);
+    const { NoteStore } = await import('../../src/server/notes.ts');
+    const reloaded = await NoteStore.create(join(tc.dataDir, 'notes.jsonl'));
+    expect(reloaded.list({ alarmId: alarm.id })[0]?.text).toBe('Bàn giao ca: nguồn phát ở khu B');
+  });
+});

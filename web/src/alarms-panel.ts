@@ -2,6 +2,7 @@
  * Alarm panel: newest first, severity colours, filters (active / cleared / all, kind), acknowledge with a
  * comment (operator and admin), link to the evidence (the waterfall at that moment, from the history API).
  */
+import type { NoteMessage } from '../../src/protocol/messages.ts';
 import type { Alarm, AlarmEvent } from '../../src/types.ts';
 import type { ApiClient } from './api.ts';
 import { ApiCallError } from './api.ts';
@@ -19,6 +20,10 @@ export interface AlarmPanelHooks {
 
 export class AlarmsPanel {
   readonly alarms = new Map<string, Alarm>();
+  /** Operator notes per alarm id. */
+  readonly notes = new Map<string, NoteMessage[]>();
+  /** Which form is open: acknowledge or add a note. */
+  private formMode: 'ack' | 'note' = 'ack';
   private stateFilter: 'active' | 'cleared' | 'all' = 'active';
   private kindFilter = '';
   private ackOpen: string | null = null;
@@ -61,7 +66,22 @@ export class AlarmsPanel {
 
   async load(): Promise<void> {
     for (const a of await this.api.alarms({ limit: 500 })) this.alarms.set(a.id, a);
+    this.notes.clear();
+    for (const n of (await this.api.notes().catch(() => [])).reverse()) this.addNoteLocal(n);
     this.render();
+  }
+
+  /** A note from the stream (or our own). */
+  onNote(n: NoteMessage): void {
+    this.addNoteLocal(n);
+    this.render();
+  }
+
+  private addNoteLocal(n: NoteMessage): void {
+    if (!n.alarmId) return;
+    const list = this.notes.get(n.alarmId) ?? [];
+    if (!list.some((x) => x.id === n.id)) list.push(n);
+    this.notes.set(n.alarmId, list);
   }
 
   /** An event from the stream. New alarms ring and notify. */
@@ -138,14 +158,29 @@ export class AlarmsPanel {
         `✔ ${t('acknowledged')} ${t('by')} ${k.by} — ${formatDateTime(k.atMs)}: “${k.comment}”`,
       ),
     );
+    const notes = (this.notes.get(a.id) ?? []).map((n) =>
+      h('div', { class: 'note' }, `✎ ${n.by} — ${formatDateTime(n.atMs)}: ${n.text}`),
+    );
     const actions = h('div', { class: 'actions' });
     const evidence = h('button', { class: 'link evidence', type: 'button' }, t('evidence'));
     evidence.onclick = () => this.hooks.onEvidence(a);
     actions.append(evidence);
+    if (this.hooks.canAcknowledge) {
+      const note = h('button', { class: 'link note-btn', type: 'button', 'data-alarm': a.id }, t('addNote'));
+      note.onclick = () => {
+        this.ackOpen = a.id;
+        this.formMode = 'note';
+        this.ackDraft = '';
+        this.ackHadFocus = true;
+        this.render();
+      };
+      actions.append(note);
+    }
     if (this.hooks.canAcknowledge && a.acks.length === 0) {
       const ack = h('button', { class: 'ack-btn', type: 'button', 'data-alarm': a.id }, t('acknowledge'));
       ack.onclick = () => {
         this.ackOpen = a.id;
+        this.formMode = 'ack';
         this.ackDraft = '';
         this.ackHadFocus = true;
         this.render();
@@ -169,6 +204,7 @@ export class AlarmsPanel {
         `${formatDateTime(a.raisedMs)} · ${t('sensor')} ${a.sensorId}${a.occurrences > 1 ? ` · ×${a.occurrences}` : ''}`,
       ),
       ...acks,
+      ...notes,
       actions,
     );
     if (this.ackOpen === a.id) li.append(this.ackForm(a));
@@ -183,7 +219,11 @@ export class AlarmsPanel {
       'data-i18n-placeholder': 'comment',
       placeholder: t('comment'),
     });
-    const ok = h('button', { type: 'submit', class: 'primary ack-confirm' }, t('confirm'));
+    const ok = h(
+      'button',
+      { type: 'submit', class: 'primary ack-confirm' },
+      this.formMode === 'note' ? t('addNote') : t('acknowledge'),
+    );
     const cancel = h('button', { type: 'button' }, t('cancel'));
     const err = h('div', { class: 'error' });
     const form = h('form', { class: 'ack-form' }, text, h('div', { class: 'row' }, ok, cancel), err);
@@ -209,18 +249,27 @@ export class AlarmsPanel {
         return;
       }
       ok.disabled = true;
-      this.api
-        .acknowledge(a.id, comment)
-        .then((updated) => {
-          this.ackOpen = null;
-          this.ackDraft = '';
-          this.onEvent('acknowledged', updated);
-        })
-        .catch((e: unknown) => {
-          ok.disabled = false;
-          err.textContent =
-            e instanceof ApiCallError && e.status === 403 ? t('notAllowed') : String((e as Error).message);
-        });
+      const done = () => {
+        this.ackOpen = null;
+        this.ackDraft = '';
+      };
+      const call: Promise<unknown> =
+        this.formMode === 'note'
+          ? this.api
+              .addNote({ sensorId: a.sensorId, alarmId: a.id, centerHz: a.centerHz ?? undefined, text: comment })
+              .then((n) => {
+                done();
+                this.onNote(n);
+              })
+          : this.api.acknowledge(a.id, comment).then((updated) => {
+              done();
+              this.onEvent('acknowledged', updated);
+            });
+      call.catch((e: unknown) => {
+        ok.disabled = false;
+        err.textContent =
+          e instanceof ApiCallError && e.status === 403 ? t('notAllowed') : String((e as Error).message);
+      });
     };
     if (this.ackHadFocus) {
       queueMicrotask(() => {

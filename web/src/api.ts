@@ -1,4 +1,5 @@
 /** REST client: same-origin fetch with the session cookie; state-changing calls carry the CSRF token. */
+import type { NoteMessage } from '../../src/protocol/messages.ts';
 import type { Alarm, AlarmKind, FrequencyPlan, SensorStatus, TrackedEmission } from '../../src/types.ts';
 
 export interface SessionInfo {
@@ -86,6 +87,14 @@ export class ApiClient {
 
   acknowledge(id: string, comment: string): Promise<Alarm> {
     return this.call('POST', `/api/alarms/${encodeURIComponent(id)}/acknowledge`, { comment });
+  }
+
+  notes(limit = 1000): Promise<NoteMessage[]> {
+    return this.call('GET', `/api/notes?limit=${limit}`);
+  }
+
+  addNote(n: { sensorId: string; alarmId?: string; centerHz?: number; text: string }): Promise<NoteMessage> {
+    return this.call('POST', '/api/notes', n);
   }
 
   emissions(sensorId: string): Promise<TrackedEmission[]> {

@@ -65,6 +65,9 @@ export async function startApp(
             else emissions.set(m.emission.id, m.emission);
             viewer.refreshPlan();
             break;
+          case 'note':
+            alarms.onNote(m.note);
+            break;
           case 'plan-changed':
             void api.plan().then((p) => {
               plan = p;

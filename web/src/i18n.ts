@@ -100,6 +100,7 @@ const vi = {
   dropped: 'khung bị bỏ',
   notAllowed: 'Vai trò của bạn không được phép',
   unlicensed: 'không phép',
+  addNote: 'Thêm ghi chú',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -199,6 +200,7 @@ const en: Record<MessageKey, string> = {
   dropped: 'frames dropped',
   notAllowed: 'Your role is not allowed to do this',
   unlicensed: 'unlicensed',
+  addNote: 'Add note',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { vi, en };

@@ -11,6 +11,8 @@ import {
   emissionQuery,
   historyQuery,
   idParams,
+  noteBody,
+  noteQuery,
   planSchema,
   sensorSchema,
   startRecordingBody,
@@ -180,6 +182,40 @@ export const monitorRoutes: RouteDef[] = [
       const a = findAlarm(ctx, id);
       if (a.state === 'cleared') throw new ApiError(409, 'BW_ERR_ALARM_CLEARED', `alarm '${id}' is already cleared`);
       return ctx.monitor.clearAlarm(id, req.session?.user ?? '?', comment);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/notes',
+    role: 'viewer',
+    action: 'list-notes',
+    summary: 'Operator notes, newest first, by alarm or sensor',
+    tag: 'alarms',
+    schema: { querystring: noteQuery },
+    async handler(req, _reply, ctx) {
+      return ctx.notes.list(req.query as { alarmId?: string; sensorId?: string; limit?: number });
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/notes',
+    role: 'operator',
+    action: 'add-note',
+    summary: 'Annotate an alarm or a sensor (moment and frequency optional)',
+    tag: 'alarms',
+    successStatus: 201,
+    schema: { body: noteBody },
+    async handler(req, reply, ctx) {
+      const b = req.body as { sensorId: string; alarmId?: string; timeMs?: number; centerHz?: number; text: string };
+      requireSensor(ctx, b.sensorId, 'body.sensorId');
+      if (b.alarmId !== undefined) {
+        const a = ctx.monitor.alarms({}).find((x) => x.id === b.alarmId);
+        if (!a) throw new ApiError(404, 'BW_ERR_ALARM_NOT_FOUND', `no alarm '${b.alarmId}'`, { field: 'body.alarmId' });
+      }
+      const note = await ctx.notes.add({ ...b, by: req.session?.user ?? '?' });
+      req.auditDetail = { noteId: note.id, alarmId: b.alarmId, text: b.text };
+      ctx.hub.broadcast({ type: 'note', note }, false);
+      return reply.code(201).send(note);
     },
   }),
   route({
