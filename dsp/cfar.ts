@@ -43,6 +43,8 @@ export function thresholdFactor(
   if (method === 'known') f = chi2Isf(pfa, 2 * frames) / (2 * frames);
   else if (method === 'ca') f = fIsf(pfa, 2 * frames, 2 * refCells * frames);
   else f = osCfarAlpha(pfa, frames, refCells, osOrder);
+  // Callers with a varying M (e.g. a growing long-term average) must not grow the cache without bound.
+  if (factorCache.size >= 512) factorCache.clear();
   factorCache.set(key, f);
   return f;
 }
