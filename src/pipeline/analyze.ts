@@ -204,12 +204,18 @@ export async function analyzeSource(
   let firstIndex = -1;
   let chain: Promise<void> = Promise.resolve();
   let failed: unknown = null;
+  let finished = false;
   await new Promise<void>((resolve, reject) => {
-    const done = () => resolve();
+    const done = () => {
+      finished = true;
+      resolve();
+    };
     o.signal?.addEventListener('abort', done, { once: true });
     source
       .start(
         (block) => {
+          // Blocks that arrive while the source is being stopped are beyond --duration.
+          if (finished) return;
           if (firstIndex < 0) firstIndex = block.sampleIndex;
           // Blocks are only valid during the callback: copy, then process in order.
           const copy: IqBlock = { ...block, bytes: block.bytes.slice() };

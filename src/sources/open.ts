@@ -62,14 +62,19 @@ export async function openLiveInput(input: string, o: LiveInputOptions = {}): Pr
     case 'sigmf':
       return SigmfSource.create(id, spec.path, 1);
     case 'virtual': {
-      const { device, defaultCenterHz, description } = await openVirtualDevice(spec.scene, { timeScale: o.timeScale });
-      return DeviceSource.create(device, {
+      const v = await openVirtualDevice(spec.scene, {
+        timeScale: o.timeScale,
+        cluster: o.cluster,
+        serial: o.serial,
+        port: o.port,
+      });
+      return DeviceSource.create(v.device, {
         id,
         kind: 'virtual',
-        description,
-        centerHz: o.centerHz ?? defaultCenterHz,
+        description: v.description,
+        centerHz: o.centerHz ?? v.defaultCenterHz,
         sampleRateHz,
-        gain: o.gain ?? 30,
+        gain: o.gain ?? v.defaultGainDb,
         ppm: o.ppm,
       });
     }
@@ -87,9 +92,9 @@ export async function openLiveInput(input: string, o: LiveInputOptions = {}): Pr
       });
     }
     case 'rtltcp': {
-      const device = await openRtlTcpDevice(spec.host, spec.port);
       if (o.centerHz === undefined)
         throw new ConfigError('BW_ERR_INPUT', 'an rtl_tcp source needs --center-hz', { field: '--center-hz' });
+      const device = await openRtlTcpDevice(spec.host, spec.port, { centerHz: o.centerHz, sampleRateHz });
       return DeviceSource.create(device, {
         id,
         kind: 'rtltcp',
