@@ -11,11 +11,13 @@
  * f64 per row), hours in UTC. Row record (little endian): timeMs f64, startHz f64, binHz f64, dbMinDb f32,
  * dbStepDb f32, bins u32, reserved u32, then `bins` bytes. 40 + bins bytes per row.
  *
- * Size: 1 row/s × 4096 bins ≈ 14.9 MB per hour per sensor, against 17.3 GB/h of cu8 IQ at 2.4 MS/s (≈ 0.09 %).
+ * Size: 1 row/s × 4096 bins ≈ 14.9 MB per hour per sensor (15.8 MB with the overview levels), against 17.3 GB/h
+ * of cu8 IQ at 2.4 MS/s (≈ 0.09 %).
  *
- * Overview level: the same lines are also max-held into 1-minute rows of at most 2048 bins (`<HH>.m.wfr/.wfi`,
- * +0.9 % size), so a day-long window is rebuilt from 1 440 rows instead of 86 400 whenever the requested time
- * slice is at least a minute and its frequency slice at least the overview bin width.
+ * Overview levels: the same lines are also max-held into 10-second and 1-minute rows of at most 2048 bins
+ * (`<HH>.10s.wfr/.wfi`, `<HH>.60s.wfr/.wfi`, +5 % and +0.9 % size), so a 6-hour window is rebuilt from 2 160
+ * rows and a day from 1 440 instead of 21 600 / 86 400, whenever the requested time slice is at least the
+ * level's interval and its frequency slice at least the level's bin width.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { open, readdir, rm } from 'node:fs/promises';
@@ -33,14 +35,17 @@ export interface HistoryOptions {
   rowIntervalMs?: number;
   /** Bins per row at most (max-held groups beyond). Default 4096. */
   maxBins?: number;
-  /** Overview rows: interval ms and bins (default 60 000 ms, 2048 bins); null disables the overview. */
-  overview?: { intervalMs: number; maxBins: number } | null;
+  /**
+   * Overview levels: interval ms and bins of each (default 10 s and 60 s, 2048 bins); null or [] disables them.
+   * A single object is accepted too.
+   */
+  overview?: { intervalMs: number; maxBins: number } | { intervalMs: number; maxBins: number }[] | null;
 }
 
 interface Level {
   intervalMs: number;
   maxBins: number;
-  /** File name suffix before the extension: '' (full) or '.m' (overview). */
+  /** File name suffix before the extension: '' (full) or '.<seconds>s' (overview). */
   suffix: string;
 }
 
@@ -58,6 +63,8 @@ export interface Waterfall {
   rowsRead: number;
   /** 'full' rows or 'overview' rows were used. */
   level: 'full' | 'overview';
+  /** Interval of the rows used, ms. */
+  rowIntervalMs: number;
 }
 
 export interface RebuildRequest {
@@ -124,8 +131,20 @@ export class SpectrumHistory {
     this.rowIntervalMs = opts.rowIntervalMs ?? 1000;
     this.maxBins = opts.maxBins ?? 4096;
     this.levels = [{ intervalMs: this.rowIntervalMs, maxBins: this.maxBins, suffix: '' }];
-    const ov = opts.overview === undefined ? { intervalMs: 60_000, maxBins: 2048 } : opts.overview;
-    if (ov && ov.intervalMs > this.rowIntervalMs) this.levels.push({ ...ov, suffix: '.m' });
+    const ov =
+      opts.overview === undefined
+        ? [
+            { intervalMs: 10_000, maxBins: 2048 },
+            { intervalMs: 60_000, maxBins: 2048 },
+          ]
+        : opts.overview === null
+          ? []
+          : Array.isArray(opts.overview)
+            ? opts.overview
+            : [opts.overview];
+    for (const o of ov) {
+      if (o.intervalMs > this.rowIntervalMs) this.levels.push({ ...o, suffix: `.${o.intervalMs / 1000}s` });
+    }
     mkdirSync(this.dir, { recursive: true });
   }
 
@@ -288,16 +307,21 @@ export class SpectrumHistory {
    * zoomed in beyond the stored resolution). Rows being accumulated (not yet flushed) are not included.
    */
   async rebuild(req: RebuildRequest): Promise<Waterfall> {
-    const ov = this.levels[1];
     const sliceMs = (req.toMs - req.fromMs) / req.height;
     const sliceHz = (req.stopHz - req.startHz) / req.width;
-    if (ov && sliceMs >= ov.intervalMs - 1) {
-      // The overview is max-held at least as coarsely as asked in time (1 ms slack for inclusive ends); use it
-      // unless its bins are too wide.
-      const w = await this.rebuildLevel(req, ov.suffix, ov.intervalMs, sliceHz);
-      if (w) return { ...w, level: 'overview' };
+    // Coarsest level first: usable when its rows are no longer than a time slice (1 ms slack for inclusive
+    // ends) and its bins no wider than a frequency slice; otherwise the next finer one.
+    const coarse = this.levels.slice(1).sort((a, b) => b.intervalMs - a.intervalMs);
+    for (const lv of coarse) {
+      if (sliceMs < lv.intervalMs - 1) continue;
+      const w = await this.rebuildLevel(req, lv.suffix, lv.intervalMs, sliceHz);
+      if (w) return { ...w, level: 'overview', rowIntervalMs: lv.intervalMs };
     }
-    return { ...(await this.rebuildLevel(req, '', this.rowIntervalMs, Infinity))!, level: 'full' };
+    return {
+      ...(await this.rebuildLevel(req, '', this.rowIntervalMs, Infinity))!,
+      level: 'full',
+      rowIntervalMs: this.rowIntervalMs,
+    };
   }
 
   /** Rebuild from one level; null if a row's bins are wider than `maxBinHz` (too coarse for the request). */
@@ -306,7 +330,7 @@ export class SpectrumHistory {
     suffix: string,
     intervalMs: number,
     maxBinHz: number,
-  ): Promise<Omit<Waterfall, 'level'> | null> {
+  ): Promise<Omit<Waterfall, 'level' | 'rowIntervalMs'> | null> {
     const { width, height, fromMs, toMs, startHz, stopHz } = req;
     const out = new Float32Array(width * height).fill(-Infinity);
     const dt = (toMs - fromMs) / height;

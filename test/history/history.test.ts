@@ -46,7 +46,8 @@ describe('SpectrumHistory', () => {
       width: 256,
       height: 20,
     });
-    expect(w.level).toBe('overview'); // 1-minute slices: the overview rows answer
+    expect(w.level).toBe('overview'); // 1-minute slices: the 1-minute overview rows answer
+    expect(w.rowIntervalMs).toBe(60_000);
     expect(w.rowsRead).toBe(20);
     // The same window from the full-resolution rows (no overview) gives the same picture within a quantisation step.
     const full = await new SpectrumHistory({ dir: dirs[0]!, overview: null }).rebuild({
@@ -76,16 +77,27 @@ describe('SpectrumHistory', () => {
     }
     // Two hour files were written.
     const days = readdirSync(join(dirs[0]!, 's1', '2026-11-26'));
-    expect(days.sort()).toEqual([
-      '10.m.wfi',
-      '10.m.wfr',
-      '10.wfi',
-      '10.wfr',
-      '11.m.wfi',
-      '11.m.wfr',
-      '11.wfi',
-      '11.wfr',
-    ]);
+    expect(days.sort()).toEqual(
+      ['10.10s', '10.60s', '10', '11.10s', '11.60s', '11'].flatMap((b) => [`${b}.wfi`, `${b}.wfr`]).sort(),
+    );
+    // 20-second slices: the 10-second level answers, with the same picture.
+    const area = {
+      sensorId: 's1',
+      fromMs: T0,
+      toMs: T0 + 20 * 60_000 - 1,
+      startHz: START,
+      stopHz: START + BINS * BIN,
+      width: 256,
+      height: 60,
+    };
+    const mid = await h.rebuild(area);
+    expect(mid).toMatchObject({ level: 'overview', rowIntervalMs: 10_000, rowsRead: 120 });
+    const midFull = await new SpectrumHistory({ dir: dirs[0]!, overview: null }).rebuild(area);
+    expect(midFull.rowsRead).toBe(1200);
+    let worstMid = 0;
+    for (let i = 0; i < midFull.dbfs.length; i++)
+      worstMid = Math.max(worstMid, Math.abs(midFull.dbfs[i]! - mid.dbfs[i]!));
+    expect(worstMid).toBeLessThanOrEqual(0.25);
   });
 
   it('keeps a short burst by max-hold in time and frequency, and zooms with the nearest bin', async () => {
