@@ -26,7 +26,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-web.mjs')], {
     stdio: 'pipe',
   });
-  tc = await startTestConsole({}, { lineRateHz: 20 });
+  tc = await startTestConsole({}, { lineRateHz: 20, canRecord: true });
   await tc.server.listen();
   tc.monitor.start();
   b = await launchBrowser({ width: 1920, height: 1080 });
@@ -114,6 +114,14 @@ describe('operator console in Chromium', () => {
     expect(tc.monitor.alarms().find((a) => a.id === alarm.id)?.acks).toEqual([
       expect.objectContaining({ by: 'operator', comment: 'Tổ kiểm tra đang xác minh nguồn phát' }),
     ]);
+
+    // Record IQ from the sensor (operator; the fake monitor can record on demand).
+    await page.click('#record-toggle');
+    await page.waitForSelector('#record-toggle.recording');
+    expect(tc.monitor.recordings().filter((r) => r.endMs === null)).toHaveLength(1);
+    await page.click('#record-toggle');
+    await page.waitForSelector('#record-toggle:not(.recording)');
+    expect(tc.monitor.recordings()[0]?.endMs).not.toBeNull();
 
     // Annotate it for the next shift.
     await item.locator('.note-btn').click();

@@ -8,6 +8,7 @@ import type { ApiClient, SessionInfo } from './api.ts';
 import { h } from './dom.ts';
 import { HistoryView } from './history-view.ts';
 import { formatNumber, onLangChange, t, translateDom } from './i18n.ts';
+import { RecordingControl } from './recording-control.ts';
 import { SensorsPanel } from './sensors-panel.ts';
 import { Viewer } from './viewer.ts';
 import { StreamConnection } from './ws-client.ts';
@@ -110,7 +111,8 @@ export async function startApp(
     onEvidence: (a) => void history.evidence(a),
     onChange: () => viewer.refreshPlan(),
   });
-  viewer.toolbarExtra.append(history.button);
+  const recording = new RecordingControl(api, () => viewer.sensorId);
+  viewer.toolbarExtra.append(history.button, recording.button);
 
   function selectSensor(id: string): void {
     const s = sensors.sensors.get(id);
@@ -189,6 +191,7 @@ export async function startApp(
     renderConn();
     alarms.render();
     sensors.render();
+    recording.label();
     viewer.relabel();
   };
   onLangChange(relabel);
@@ -200,6 +203,7 @@ export async function startApp(
   fillSensorSelect();
   if (!viewer.sensorId && sensorList[0]) selectSensor(sensorList[0].id);
   await alarms.load();
+  await recording.init(session.role !== 'viewer');
   viewer.refreshPlan();
   stream.connect();
 
