@@ -30,6 +30,11 @@ export interface AlarmManagerOptions {
   fetchImpl?: ConstructorParameters<typeof WebhookNotifier>[1];
   /** Alarms kept in memory after clearing (the journal keeps all). Default 5000. */
   keepCleared?: number;
+  /**
+   * Per-alarm clear hysteresis override, ms (e.g. a sweeping sensor sees a frequency only once per revisit, so its
+   * conditions must be allowed to be absent for longer). Undefined = the kind's default.
+   */
+  clearAfterFor?: (alarm: Alarm) => number | undefined;
 }
 
 interface Live {
@@ -187,7 +192,7 @@ export class AlarmManager {
       const a = l.alarm;
       const silentMs = nowMs - l.lastSeenMs;
       if (silentMs > 0 && l.gapSinceMs === null) l.gapSinceMs = l.lastSeenMs;
-      if (silentMs >= this.clearAfter(a.kind)) {
+      if (silentMs >= (this.o.clearAfterFor?.(a) ?? this.clearAfter(a.kind))) {
         a.state = 'cleared';
         a.clearedMs = l.lastSeenMs;
         a.updatedMs = nowMs;

@@ -26,6 +26,7 @@ import type {
 } from '../types.ts';
 import type { SpectralOptions } from '../pipeline/spectral.ts';
 import { EventBus } from './bus.ts';
+import { planHops } from '../scheduler/sweep.ts';
 import { SensorNode } from './sensor-node.ts';
 
 export interface SensorSpec {
@@ -89,7 +90,16 @@ export class Monitor implements MonitorApi {
   static async create(o: MonitorOptions): Promise<Monitor> {
     validatePlanOrThrow(o.plan);
     const a = o.alarms ?? {};
+    const baseClearMs = (a.clearAfterS ?? 3) * 1000;
+    // A swept range is seen once per revisit: give its conditions 2.5 revisits before clearing.
+    const sweepClearMs = new Map<string, number>();
+    for (const s of o.sensors) {
+      if (!s.ranges?.length) continue;
+      const hops = planHops(s.ranges, s.source.getSampleRateHz()).length;
+      if (hops > 1) sweepClearMs.set(s.id, Math.max(baseClearMs, 2.5 * hops * (250 + 30)));
+    }
     const alarms = await AlarmManager.create({
+      clearAfterFor: (al) => sweepClearMs.get(al.sensorId),
       dataDir: o.dataDir,
       escalateAfterMs: (a.escalateAfterS ?? 300) * 1000,
       clearAfterMs: (a.clearAfterS ?? 3) * 1000,

@@ -150,3 +150,18 @@ describe('webhooks', () => {
     expect(m.webhookStats()).toMatchObject({ delivered: 0, failed: 1, retried: 2 });
   });
 });
+
+describe('per-alarm clear hysteresis', () => {
+  it('keeps a swept sensor’s alarm through a revisit gap that would clear a dwelling one', async () => {
+    const m = await AlarmManager.create({
+      clearAfterMs: 3000,
+      clearAfterFor: (a) => (a.sensorId === 'sweeper' ? 10_000 : undefined),
+    });
+    m.report(cond(0, { sensorId: 'sweeper' }));
+    m.report(cond(0, { sensorId: 'dweller' }));
+    m.tick(5000);
+    expect(m.active().map((a) => a.sensorId)).toEqual(['sweeper']);
+    m.tick(10_500);
+    expect(m.active()).toEqual([]);
+  });
+});
