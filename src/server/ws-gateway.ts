@@ -126,6 +126,13 @@ export function attachStreamGateway(app: FastifyInstance, ctx: ConsoleContext, o
         }
         const problem = checkSubscribe(msg);
         if (problem) return client.sendEvent({ type: 'error', code: 'BW_ERR_VALIDATION', message: problem });
+        if (!ctx.monitor.sensors().some((x) => x.id === msg.sensorId)) {
+          return client.sendEvent({
+            type: 'error',
+            code: 'BW_ERR_SENSOR_NOT_FOUND',
+            message: `no sensor '${msg.sensorId}'`,
+          });
+        }
         const sub = resolveSubscription(msg);
         client.subscribe(sub);
         const span = ctx.hub.spans.get(sub.sensorId);

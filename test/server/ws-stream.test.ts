@@ -62,6 +62,7 @@ describe('WebSocket /api/stream', () => {
     tc.monitor.switchOnUnlicensed();
     await new Promise((r) => setTimeout(r, 200));
     ws.send(JSON.stringify({ type: 'subscribe', sensorId: 'venue-a', widthPx: 5 }));
+    ws.send(JSON.stringify({ type: 'subscribe', sensorId: 'nowhere', widthPx: 100, maxFps: 5 }));
     await new Promise((r) => setTimeout(r, 100));
     ws.close();
     expect(text[0]).toMatchObject({ type: 'hello', protocolVersion: 1, user: 'viewer', role: 'viewer' });
@@ -73,10 +74,9 @@ describe('WebSocket /api/stream', () => {
     expect(traces.length).toBe(rows.length);
     expect(rows[0]).toMatchObject({ sensorId: 'venue-a', bins: 320, startHz: 470e6, stopHz: 471e6 });
     expect(text.some((m) => m.type === 'alarm' && m.alarm.kind === 'unlicensed-emitter')).toBe(true);
-    expect(text.find((m) => m.type === 'error')).toMatchObject({
-      code: 'BW_ERR_VALIDATION',
-      message: expect.stringContaining('widthPx'),
-    });
+    const errors = text.filter((m) => m.type === 'error');
+    expect(errors[0]).toMatchObject({ code: 'BW_ERR_VALIDATION', message: expect.stringContaining('widthPx') });
+    expect(errors[1]).toMatchObject({ code: 'BW_ERR_SENSOR_NOT_FOUND' });
   });
 
   it('closes the stream when the session is logged out', async () => {

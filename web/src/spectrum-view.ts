@@ -82,7 +82,7 @@ export class SpectrumView {
       let pen = false;
       for (let i = 0; i < n; i++) {
         const v = arr[i] as number;
-        if (v !== v) {
+        if (!Number.isFinite(v)) {
           pen = false;
           continue;
         }
