@@ -243,6 +243,14 @@ export class AlarmManager {
     return structuredClone(a);
   }
 
+  /** Link an evidence recording to an alarm (announced as an update). */
+  attachEvidence(alarmId: string, evidenceId: string): void {
+    const a = this.all.get(alarmId);
+    if (!a || a.evidenceId === evidenceId) return;
+    a.evidenceId = evidenceId;
+    this.emit('updated', a);
+  }
+
   /** Active alarms right now. */
   active(): Alarm[] {
     return [...this.live.values()].map((l) => l.alarm);

@@ -26,6 +26,7 @@ import type {
 } from '../types.ts';
 import type { SpectralOptions } from '../pipeline/spectral.ts';
 import { EventBus } from './bus.ts';
+import { EvidenceRecorder } from '../recording/evidence.ts';
 import { planHops } from '../scheduler/sweep.ts';
 import { SensorNode } from './sensor-node.ts';
 
@@ -53,6 +54,8 @@ export interface MonitorOptions {
   storageIntervalS?: number;
   /** Emissions kept after they end (for `emissions()`). Default 2000. */
   keepEnded?: number;
+  /** Record IQ evidence (pre/post trigger, s) when alarms are raised; false disables. Default { preS: 5, postS: 5 }. */
+  evidence?: { preS?: number; postS?: number; maxBytes?: number } | false;
   log?: (line: string) => void;
 }
 
@@ -110,6 +113,7 @@ export class Monitor implements MonitorApi {
     alarms.on((ev) => {
       m.bus.emit('alarm', ev);
       m.queue(alarmPoint(ev.alarm, ev.type));
+      if (ev.type === 'raised') m.captureEvidence(ev.alarm);
     });
     const classifier = o.classifier ?? new HeuristicClassifier();
     for (const s of o.sensors) {
@@ -127,6 +131,22 @@ export class Monitor implements MonitorApi {
         onEmission: (phase, em) => m.onEmission(phase, em),
         onLine: (line) => m.bus.emit('spectrum', line),
         onStatus: (st) => m.bus.emit('sensor', st),
+        evidence:
+          o.evidence === false || s.source.kind === 'sigmf'
+            ? undefined
+            : new EvidenceRecorder({
+                dir: join(o.dataDir, 'evidence'),
+                sensorId: s.id,
+                sampleRateHz: s.source.getSampleRateHz(),
+                preTriggerS: o.evidence?.preS ?? 5,
+                postTriggerS: o.evidence?.postS ?? 5,
+                maxBytes: o.evidence?.maxBytes,
+                // Evidence of an alarm nobody has looked at yet is never deleted for space.
+                isProtected: (id) => {
+                  const al = alarms.get(id);
+                  return !!al && (al.state === 'active' || al.acks.length === 0);
+                },
+              }),
       });
       m.nodes.push(node);
     }
@@ -243,6 +263,24 @@ export class Monitor implements MonitorApi {
     const out: Record<string, number> = {};
     for (const n of this.nodes) for (const [id, v] of n.occupancy.snapshot()) out[id] = Math.max(out[id] ?? 0, v);
     return out;
+  }
+
+  /** Start the evidence recording of a raised alarm (one capture at a time per sensor; faults have none). */
+  private captureEvidence(a: Alarm): void {
+    if (a.kind === 'sensor-fault') return;
+    const node = this.nodes.find((n) => n.status.id === a.sensorId);
+    const ev = node?.evidence;
+    if (!ev || ev.inProgress.length) return;
+    try {
+      const { id, done } = ev.trigger(a);
+      this.alarmManager.attachEvidence(a.id, id);
+      done.then(
+        () => void this.refreshRecordings(),
+        (e: unknown) => this.log(`evidence ${id} failed: ${(e as Error).message}`),
+      );
+    } catch (e) {
+      this.log(`evidence for ${a.id} not recorded: ${(e as Error).message}`);
+    }
   }
 
   private onEmission(phase: 'start' | 'update' | 'end', em: TrackedEmission): void {

@@ -19,6 +19,7 @@ import type {
   TrackedEmission,
 } from '../types.ts';
 import { OccupancyAccumulator } from './occupancy.ts';
+import type { EvidenceRecorder } from '../recording/evidence.ts';
 
 export interface SensorNodeOptions {
   id: string;
@@ -37,6 +38,8 @@ export interface SensorNodeOptions {
   onFrame?: (f: PipelineFrame) => void;
   /** Sweep dwell per hop, ms. */
   sweepDwellMs?: number;
+  /** Keeps the last seconds of IQ and records evidence when an alarm of this sensor is raised. */
+  evidence?: EvidenceRecorder;
 }
 
 export class SensorNode {
@@ -110,6 +113,10 @@ export class SensorNode {
     }
   }
 
+  get evidence(): EvidenceRecorder | undefined {
+    return this.o.evidence;
+  }
+
   async stop(): Promise<void> {
     this.sweep?.stop();
     try {
@@ -122,6 +129,7 @@ export class SensorNode {
       await this.handle.stop();
     }
     await this.consumer.settle();
+    await this.o.evidence?.stop().catch(() => undefined);
     this.setState('stopped');
   }
 
@@ -153,6 +161,7 @@ export class SensorNode {
     if (b.centerHz !== this.status.centerHz) {
       this.status.centerHz = b.centerHz;
     }
+    this.o.evidence?.onBlock(b);
     if (!this.handle!.push(b)) {
       // The worker is behind: the block is lost for analysis; say so once per second at most.
       this.status.samplesLost += n;
