@@ -4,7 +4,7 @@
  * (the client gets a reference id only).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, BandwatchError, PlanError } from '../errors.ts';
+import { ApiError, PlanError, isTypedError } from '../errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; problems?: { field?: string; message: string }[] };
@@ -49,8 +49,8 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; in
       internal: err.statusCode >= 500,
     };
   }
-  if (err instanceof BandwatchError) {
-    // Typed domain errors are written for users; their messages are safe to show.
+  if (isTypedError(err)) {
+    // Typed errors of any layer (app, bridge, dsp) are written for users; their messages are safe to show.
     const status = /NOT_FOUND/.test(err.code) ? 404 : 409;
     return { status, body: errorBody(err.code, err.message), internal: false };
   }
