@@ -57,7 +57,18 @@ describe('jammer alarms', () => {
   it('pulse: alarmed as an emitter within 1 s, classified as a pulse jammer after enough cycles', async () => {
     const all = await allAlarms('pulse', {
       durationS: 6.5,
-      emitters: [{ kind: 'fm', offsetHz: -300000, widthHz: 200000, modHz: 500, snrDbPerBin: 20, fromS: ON, pulsePeriodS: 0.4, pulseOnS: 0.15 }],
+      emitters: [
+        {
+          kind: 'fm',
+          offsetHz: -300000,
+          widthHz: 200000,
+          modHz: 500,
+          snrDbPerBin: 20,
+          fromS: ON,
+          pulsePeriodS: 0.4,
+          pulseOnS: 0.15,
+        },
+      ],
     });
     const first = all[0]!;
     expect(first.t - ON).toBeLessThan(1);
