@@ -27,6 +27,8 @@ import type {
 import type { SpectralOptions } from '../pipeline/spectral.ts';
 import { EventBus } from './bus.ts';
 import { EvidenceRecorder } from '../recording/evidence.ts';
+import { SigmfWriter } from '../recording/sigmfWriter.ts';
+import { ApiError } from '../errors.ts';
 import { planHops } from '../scheduler/sweep.ts';
 import { SensorNode } from './sensor-node.ts';
 
@@ -77,6 +79,7 @@ export class Monitor implements MonitorApi {
   private recordingList: RecordingInfo[] = [];
   private readonly log: (line: string) => void;
   private stopped = false;
+  private readonly manual = new Map<string, { writer: SigmfWriter; untap: () => void; info: RecordingInfo }>();
 
   private constructor(
     private readonly o: MonitorOptions,
@@ -190,6 +193,7 @@ export class Monitor implements MonitorApi {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.watcher?.close();
+    for (const id of [...this.manual.keys()]) await this.stopRecording(id, 'shutdown').catch(() => undefined);
     await Promise.all(this.nodes.map((n) => n.stop()));
     this.periodic();
     this.alarmManager.tick(this.nowMs());
@@ -251,7 +255,65 @@ export class Monitor implements MonitorApi {
   }
 
   recordings(): RecordingInfo[] {
-    return [...this.recordingList];
+    const live = [...this.manual.values()].map((m) => ({ ...m.info, bytes: m.writer.dataBytes }));
+    return [...live, ...this.recordingList.filter((r) => !this.manual.has(r.id))];
+  }
+
+  /** Start a manual SigMF recording of a sensor's IQ under `<dataDir>/recordings`. */
+  async startRecording(sensorId: string, by: string): Promise<RecordingInfo> {
+    const node = this.nodes.find((n) => n.status.id === sensorId);
+    if (!node) throw new ApiError(404, 'BW_ERR_SENSOR_NOT_FOUND', `no sensor '${sensorId}'`, { field: 'sensorId' });
+    if ([...this.manual.values()].some((m) => m.info.sensorId === sensorId)) {
+      throw new ApiError(409, 'BW_ERR_RECORDING_BUSY', `sensor '${sensorId}' is already recording`, {
+        field: 'sensorId',
+      });
+    }
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+    const id = `${sensorId}-${stamp}`;
+    const basePath = join(this.o.dataDir, 'recordings', id);
+    const writer = await SigmfWriter.create({
+      basePath,
+      sensorId,
+      reason: 'manual',
+      author: by,
+      description: `manual recording by ${by}`,
+    });
+    const info: RecordingInfo = {
+      id,
+      sensorId,
+      metaPath: `${basePath}.sigmf-meta`,
+      startMs: Date.now(),
+      endMs: null,
+      sampleRateHz: node.status.sampleRateHz,
+      centerHz: node.status.centerHz,
+      bytes: 0,
+      reason: 'manual',
+    };
+    const untap = node.tap((b) => {
+      try {
+        writer.write(b);
+      } catch (e) {
+        this.log(`recording ${id} stopped: ${(e as Error).message}`);
+        void this.stopRecording(id, 'system');
+      }
+    });
+    this.manual.set(id, { writer, untap, info });
+    return { ...info };
+  }
+
+  async stopRecording(recordingId: string, _by: string): Promise<RecordingInfo> {
+    const m = this.manual.get(recordingId);
+    if (!m)
+      throw new ApiError(404, 'BW_ERR_RECORDING_NOT_FOUND', `no recording '${recordingId}' in progress`, {
+        field: 'id',
+      });
+    this.manual.delete(recordingId);
+    m.untap();
+    await m.writer.close();
+    const info: RecordingInfo = { ...m.info, endMs: Date.now(), bytes: m.writer.dataBytes };
+    this.recordingList = [info, ...this.recordingList.filter((r) => r.id !== info.id)];
+    void this.refreshRecordings();
+    return info;
   }
 
   on<K extends keyof MonitorEventMap>(event: K, listener: (e: MonitorEventMap[K]) => void): () => void {

@@ -113,6 +113,14 @@ export class SensorNode {
     }
   }
 
+  private readonly taps = new Set<(b: IqBlock) => void>();
+
+  /** Receive every block of this sensor on the main thread (manual recording); returns the remover. */
+  tap(fn: (b: IqBlock) => void): () => void {
+    this.taps.add(fn);
+    return () => this.taps.delete(fn);
+  }
+
   get evidence(): EvidenceRecorder | undefined {
     return this.o.evidence;
   }
@@ -162,6 +170,7 @@ export class SensorNode {
       this.status.centerHz = b.centerHz;
     }
     this.o.evidence?.onBlock(b);
+    for (const tap of this.taps) tap(b);
     if (!this.handle!.push(b)) {
       // The worker is behind: the block is lost for analysis; say so once per second at most.
       this.status.samplesLost += n;

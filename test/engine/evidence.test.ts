@@ -36,4 +36,30 @@ describe('evidence on alarms', () => {
     expect(rec!.reason).toBe('evidence');
     expect(existsSync(rec!.metaPath)).toBe(true);
   }, 30_000);
+
+  it('records a sensor on demand (MonitorApi.startRecording/stopRecording)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-rec-'));
+    const source = await openLiveInput('virtual:venue-quiet', { sampleRateHz: 2.4e6, serial: '00000067', port: 67 });
+    const store = await EmbeddedStore.create({ dir: join(dir, 'm') });
+    const monitor = await Monitor.create({
+      dataDir: dir,
+      plan: { name: 'none', assignments: [] },
+      store,
+      sensors: [{ id: 'r', source }],
+      workers: false,
+      evidence: false,
+    });
+    await monitor.start();
+    const info = await monitor.startRecording('r', 'operator1');
+    await expect(monitor.startRecording('r', 'operator1')).rejects.toMatchObject({ statusCode: 409 });
+    await expect(monitor.startRecording('nope', 'x')).rejects.toMatchObject({ statusCode: 404 });
+    expect(monitor.recordings().find((x) => x.id === info.id)!.endMs).toBeNull();
+    await new Promise((r) => setTimeout(r, 700));
+    const done = await monitor.stopRecording(info.id, 'operator1');
+    await monitor.stop();
+    expect(done.endMs).not.toBeNull();
+    expect(done.bytes).toBeGreaterThan(2.4e6 * 2 * 0.3);
+    expect(existsSync(done.metaPath)).toBe(true);
+    await expect(monitor.stopRecording(info.id, 'x')).rejects.toMatchObject({ statusCode: 404 });
+  }, 30_000);
 });
