@@ -118,7 +118,7 @@ describe('venue acceptance (real pipeline, compressed schedule)', () => {
   }, 60_000);
 
   // KNOWN DEFECTS (skipped below): barrage — dsp/jamming.ts detectBarrage needs a ≥ 3 dB floor rise over
-  // minFraction = 0.5 of the usable segments, but the venue's 1 MHz barrage covers only 12 of the 28 usable 75 kHz
+  // minFraction = 0.5 of the usable segments, but the venue's 1 MHz barrage covers only 12 of the 26 usable 75 kHz
   // segments (0.43) of a 2.4 MS/s dongle after the 8 % edge guards, so it never "looks jammed" (its energy raises
   // over-power / interference instead). pulse — a 10 ms period, 20 % duty jammer is faster than the 27.3 ms spectrum
   // interval (2048-point FFT × 32 averages), so every spectrum averages ~2.7 pulses and detectPulse sees a steady
