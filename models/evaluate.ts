@@ -7,6 +7,7 @@
  * Options: --per-cell N examples per (class, SNR) (default 40), --weights DIR, --out DIR (default models/).
  */
 import { parseArgs } from 'node:util';
+import { cpus, loadavg } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const cells = new Map<string, Cell>();
   const confusion = new Map<string, Map<string, number>>();
   const times: number[] = [];
+  const modelTimes: number[] = [];
   const t0 = performance.now();
   let done = 0;
   for (const kind of EXAMPLE_KINDS) {
@@ -74,6 +76,9 @@ async function main(): Promise<void> {
         const ts = performance.now();
         const d = await clf.classifyChannel(ex.snippet);
         times.push(performance.now() - ts);
+        const tm = performance.now();
+        await clf.predict(ex.features);
+        modelTimes.push(performance.now() - tm);
         const want = expectedLabel(kind);
         cell.n++;
         if (d.label === want) cell.correct++;
@@ -103,6 +108,8 @@ async function main(): Promise<void> {
   }
 
   times.sort((a, b) => a - b);
+  modelTimes.sort((a, b) => a - b);
+  const load = loadavg();
   const kinds = EXAMPLE_KINDS.filter((k) => k !== 'noise');
   const perClass: Record<
     string,
@@ -177,6 +184,10 @@ async function main(): Promise<void> {
       median: quantile(times, 0.5),
       p99: quantile(times, 0.99),
       max: times[times.length - 1],
+      modelOnlyMedian: quantile(modelTimes, 0.5),
+      modelOnlyP99: quantile(modelTimes, 0.99),
+      cpus: cpus().length,
+      loadAverage1m: Math.round((load[0] ?? 0) * 10) / 10,
     },
     extractionMsMedianByBandwidthHz: extractMs,
   };

@@ -8,7 +8,7 @@ import { fftPlan } from '../dsp/synth/fft.ts';
 import { ENVELOPE_BLOCKS, MIN_CHANNEL_HZ, SNIPPET_LENGTH, type ChannelSnippet } from './iq-history.ts';
 
 /** Bumped whenever a feature changes meaning: the weights record it and the loader refuses a mismatch. */
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 
 const PSD_BINS = 64;
 const IF_HIST_BINS = 16;
@@ -21,6 +21,8 @@ const AUDIO_BANDS_HZ = [
   [18000, 20000],
   [23000, 53000],
 ] as const;
+/** Segment of the fine in-band spectrum, samples. */
+const FINE_SEG = 1024;
 /** Longest stretch the long-lag autocorrelation reads, decimated samples. */
 const LONG_MAX = 4096;
 
@@ -59,6 +61,8 @@ export const FEATURE_NAMES: readonly string[] = [
   'longEnvDuty',
   'longEnvTransitions',
   'longEnvMaxStep',
+  'fineNotchDb',
+  'fineRippleDb',
 ];
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -406,6 +410,42 @@ export function computeFeatures(s: ChannelSnippet, out = new Float32Array(FEATUR
   put(duty / ENVELOPE_BLOCKS);
   put(trans / ENVELOPE_BLOCKS);
   put(clamp(maxStep, 0, 40) / 20);
+  // fine in-band spectrum over the long stretch (1024-point Welch): the deepest narrow dip inside ±0.35 B
+  // relative to the in-band median. OFDM systems leave the DC subcarrier empty; noise-like jammers are flat.
+  const S = Math.min(FINE_SEG, M);
+  const fineP = new Float64Array(S);
+  const fftS = fftPlan(S);
+  const wr = new Float64Array(S);
+  const wi = new Float64Array(S);
+  let nseg = 0;
+  for (let st = 0; st + S <= M; st += S / 2) {
+    for (let i = 0; i < S; i++) {
+      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / S);
+      wr[i] = (s.re[o1 + st + i] as number) * w;
+      wi[i] = (s.im[o1 + st + i] as number) * w;
+    }
+    fftS.inverse(wr, wi);
+    for (let k = 0; k < S; k++) fineP[k] = (fineP[k] as number) + (wr[k] as number) ** 2 + (wi[k] as number) ** 2;
+    nseg++;
+  }
+  // bins within ±0.35 B (the inverse FFT's bin k is frequency -k: symmetric range, sign irrelevant)
+  const kHalf = Math.max(2, Math.floor(((0.35 * s.bandwidthHz) / s.sampleRateHz) * S));
+  const inBand: number[] = [];
+  let dip = Infinity;
+  for (let k = -kHalf; k <= kHalf; k++) {
+    const a = fineP[(k - 1 + S) % S] as number;
+    const b = fineP[(k + S) % S] as number;
+    const c = fineP[(k + 1 + S) % S] as number;
+    const v = (a + b + c) / 3;
+    inBand.push(v);
+    dip = Math.min(dip, v);
+  }
+  inBand.sort((x, y) => x - y);
+  const fmed = inBand[inBand.length >> 1] as number;
+  const fq = inBand[Math.floor(inBand.length * 0.9)] as number;
+  void nseg;
+  put(clamp(db(dip / (fmed + 1e-30)), -30, 0) / 30);
+  put(clamp(db(fq / (fmed + 1e-30)), 0, 30) / 30);
   if (f !== FEATURE_COUNT) throw new Error(`computeFeatures: wrote ${f} of ${FEATURE_COUNT}`);
   return out;
 }

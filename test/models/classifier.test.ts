@@ -17,9 +17,13 @@ import { heuristicLabel, type ClassifierInput } from '../../src/tracking/classif
 
 /** Seeds no training (1 000 000+) or evaluation (9 000 000+) run uses. */
 const TEST_SEED = 5_000_000;
-/** Fresh examples per class; the label must be right for at least MIN_RIGHT of them (the model is ~90-100 %). */
-const PER_CLASS = 3;
-const MIN_RIGHT = 2;
+/**
+ * Fresh examples per class and how many must get the right label: a majority. The evaluation (models/REPORT.md)
+ * measures 85-100 % per class at 25 dB; ofdm vs jam-barrage and noise vs (ofdm, barrage) are the weak pairs, so
+ * a single example would be a coin toss for those and a majority of 8 is the honest check.
+ */
+const PER_CLASS = 8;
+const MIN_RIGHT = 5;
 
 let clf: TfjsClassifier;
 let dir: string;
