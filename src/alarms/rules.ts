@@ -82,7 +82,10 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
         if (wide && em.channelPowerDbfs < list[0]!.em.channelPowerDbfs - (ctx.wideInterferenceDb ?? 3)) return;
         // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
         const user = list[0]!.em;
-        if (Math.abs(em.centerHz - user.centerHz) < (user.bandwidthHz + em.bandwidthHz) / 4) return;
+        const overlapHz =
+          Math.min(em.centerHz + em.bandwidthHz / 2, user.centerHz + user.bandwidthHz / 2) -
+          Math.max(em.centerHz - em.bandwidthHz / 2, user.centerHz - user.bandwidthHz / 2);
+        if (overlapHz > 0.25 * Math.min(em.bandwidthHz, user.bandwidthHz)) return;
         out.push({
           ...base(em),
           kind: 'interference',

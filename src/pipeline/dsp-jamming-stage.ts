@@ -11,6 +11,8 @@ export interface JammingStageOptions {
   /** Baseline learning time, s (default 10). */
   learnS?: number;
   detector?: Partial<Omit<JammingOptions, 'fftSize' | 'excludeMask'>>;
+  /** Spectra of persistence before a jammer type is reported. Default 6 (≈ 0.16 s). */
+  persistFrames?: number;
 }
 
 class DspJammingStage implements JammingStage {
@@ -18,6 +20,7 @@ class DspJammingStage implements JammingStage {
   private active = false;
   private readonly fallback = new FloorRiseJammingStage();
   private failed = false;
+  private readonly history: Partial<Record<JammerDetection['type'], number[]>> = {};
   errors = 0;
 
   constructor(private readonly o: JammingStageOptions) {}
@@ -32,7 +35,6 @@ class DspJammingStage implements JammingStage {
         tracker: { learnS: this.o.learnS ?? 10 },
         barrage: { persistS: 0.5 },
         cw: { minDurationS: 0.6, minFrames: 12 },
-        pulse: { minCycles: 3 },
         ...(this.o.detector ?? {}),
       });
       const out = this.det.update({
@@ -64,6 +66,7 @@ class DspJammingStage implements JammingStage {
   }
 
   reset(): void {
+    for (const k of Object.keys(this.history)) delete this.history[k as JammerDetection['type']];
     this.det?.reset();
     this.fallback.reset();
     this.active = false;

@@ -180,13 +180,13 @@ export function refineEmissions(
 }
 
 /**
- * Drop slow-path (weak) detections that are only the skirts of a strong emission: within `skirtFraction` of its
+ * Drop slow-path (weak) detections that are only the skirts of a strong emission: within `skirtFraction` (default 0.5) of its
  * bandwidth (at least 25 kHz) outside its edges and more than `marginDb` weaker.
  */
 export function dropSkirts(
   strong: readonly Emission[],
   weak: Emission[],
-  skirtFraction = 0.3,
+  skirtFraction = 0.5,
   marginDb = 15,
 ): Emission[] {
   return weak.filter((w) => {

@@ -316,7 +316,19 @@ export class SpectralPipeline {
     const raw: Emission[] = [];
     for (let i = 0; i < count; i++) raw.push({ ...this.extractor.emissions[i]! });
     const activeNow = activeAssignments(this.plan, timeMs);
-    const emissions = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude);
+    const refined = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude);
+    // Weak detections hugging a strong emission are its skirts (FM broadcast, microphones), not emitters.
+    const strong = refined.filter((e) => e.snrDb >= 8);
+    const emissions =
+      strong.length < refined.length
+        ? [
+            ...strong,
+            ...dropSkirts(
+              strong,
+              refined.filter((e) => e.snrDb < 8),
+            ),
+          ]
+        : refined;
     const weakFrom = emissions.length;
     const jamming =
       this.o.jamming?.process({

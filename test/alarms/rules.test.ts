@@ -39,7 +39,9 @@ describe('compliance rules', () => {
     expect(kinds([em('w', 446006250, 40000)])).toEqual(['out-of-mask:sec:w']);
     expect(kinds([em('o', 446006250 + 4000, 6000)])).toEqual(['out-of-mask:sec:o']);
     expect(kinds([em('p', 446006250, 11000, -10)])).toEqual(['over-power:sec:p']);
-    expect(kinds([em('m', 470.2e6, 180000), em('i', 470.25e6, 10000)])).toEqual(['interference:mic:i']);
+    expect(kinds([em('m', 470.2e6, 100000), em('i', 470.28e6, 10000)])).toEqual(['interference:mic:i']);
+    // A second track inside the user's occupied band is the same emitter seen twice.
+    expect(kinds([em('m', 470.2e6, 100000), em('d', 470.21e6, 60000)])).toEqual([]);
     // Outside its time window the mic channel is not licensed.
     expect(kinds([em('m', 470.2e6, 180000)], 20_000)).toEqual(['unlicensed-emitter:null:m']);
   });
