@@ -3,7 +3,7 @@
  * tfjs's 'cpu' backend (deterministic: seeded initialisers, our own seeded shuffle, no dropout) and write
  * models/weights/{model.json,weights.bin}.
  *
- * Options: --per-kind N (default 600), --epochs N (default 60), --out DIR, --no-cache (feature vectors are
+ * Options: --per-kind N (default 900), --epochs N (default 60), --hidden 128,64 (units), --out DIR, --no-cache (feature vectors are
  * cached in the OS temp dir keyed by the data configuration, so re-fitting does not re-render).
  */
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ import { DEFAULT_WEIGHTS_DIR, saveModel } from './weights-io.ts';
 
 /** Training seeds are TRAIN_SEED_BASE + i; the evaluation and the tests use other ranges (see docs). */
 export const TRAIN_SEED_BASE = 1_000_000;
-export const HIDDEN_UNITS = [64, 32] as const;
+export const HIDDEN_UNITS = [128, 64] as const;
 export const DEFAULT_THRESHOLD = 0.5;
 
 function jobsFor(perKind: number): { kind: ExampleKind; seed: number }[] {
@@ -86,14 +86,17 @@ async function cachedDataset(perKind: number, useCache: boolean): Promise<Datase
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'per-kind': { type: 'string', default: '600' },
+      'per-kind': { type: 'string', default: '900' },
       epochs: { type: 'string', default: '60' },
       out: { type: 'string', default: DEFAULT_WEIGHTS_DIR },
       'no-cache': { type: 'boolean', default: false },
+      hidden: { type: 'string', default: HIDDEN_UNITS.join(',') },
     },
   });
   const perKind = Number(values['per-kind']);
   const epochs = Number(values.epochs);
+  const hidden = values.hidden.split(',').map(Number);
+  if (hidden.some((u) => !(Number.isInteger(u) && u > 0))) throw new Error(`--hidden: bad unit list ${values.hidden}`);
   const tStart = performance.now();
   const ds = await cachedDataset(perKind, !values['no-cache']);
   const tData = performance.now();
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   const model = tf.sequential();
   let seed = 11;
   let inputs: number = F;
-  for (const units of HIDDEN_UNITS) {
+  for (const units of hidden) {
     model.add(
       tf.layers.dense({
         inputShape: [inputs],
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
       bias: (await (w[i + 1] as tf.Tensor).data()) as Float32Array,
     });
   }
-  const units = [...HIDDEN_UNITS, MODEL_CLASSES.length];
+  const units = [...hidden, MODEL_CLASSES.length];
   await saveModel(
     values.out,
     {
