@@ -47,13 +47,29 @@ class DspJammingStage implements JammingStage {
         emissionCount: i.emissions.length,
       });
       this.active = out.length > 0;
-      return out.map((d) => ({
-        type: d.type,
-        startHz: d.startHz,
-        stopHz: d.stopHz,
-        score: d.score,
-        detail: { ...d.detail },
-      }));
+      // Persistence per jammer type: reported only when present in ≥ 75 % of the last `persistFrames` spectra
+      // (≈ 0.16 s), which removes single-spectrum flashes on licensed traffic at little latency cost.
+      const n = this.o.persistFrames ?? 6;
+      const reported: JammerDetection[] = [];
+      for (const type of ['barrage', 'cw', 'sweep', 'pulse'] as const) {
+        const hist = (this.history[type] ??= []);
+        const present = out.some((d) => d.type === type);
+        hist.push(present ? 1 : 0);
+        if (hist.length > n) hist.shift();
+        const count = hist.reduce((a, b) => a + b, 0);
+        if (!present || hist.length < n || count < Math.ceil(0.75 * n)) continue;
+        for (const d of out) {
+          if (d.type === type)
+            reported.push({
+              type: d.type,
+              startHz: d.startHz,
+              stopHz: d.stopHz,
+              score: d.score,
+              detail: { ...d.detail },
+            });
+        }
+      }
+      return reported;
     } catch {
       this.errors++;
       this.failed = true;
