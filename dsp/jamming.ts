@@ -48,6 +48,99 @@ export interface JammingFrame {
   detMask: Uint8Array;
   emissions: readonly Emission[];
   emissionCount: number;
+  /**
+   * Optional per-FFT-frame band powers of the frames that went into this spectrum (or any frames since the previous
+   * call, in time order). Enables the fast detectors: pulses faster than the spectrum rate, fast sweeps that smear
+   * within one spectrum, and the per-frame checks that tell a barrage from both. Without it those detectors stay off
+   * and the detector behaves as before (plus the spectrum-level checks).
+   */
+  framePower?: FramePowerInput;
+}
+
+/**
+ * Per-frame band powers: frame f, band b at `powerLin[f * bands + b]`. Units: the sum over the band's bins of a
+ * single-frame PSD with the {@link Spectrum} calibration (a {@link WelchPsd} with `averages: 1` and the same
+ * window, fftSize and overlap as the main one — see {@link FramePowerCollector}). The detector compares them with
+ * Σ floorLin over the same bins, so the calibration must match.
+ */
+export interface FramePowerInput {
+  /** Start time of each frame, s (same clock as {@link JammingFrame.timeS}), increasing. */
+  timeS: ArrayLike<number>;
+  powerLin: Float32Array | Float64Array;
+  /** Frames in this input. */
+  count: number;
+  /** Bands per frame. */
+  bands: number;
+  /** Band edges in bins (bands + 1 entries, FFT-shifted, increasing). Default: the estimator's segmentStart. */
+  bandStartBin?: ArrayLike<number>;
+}
+
+/**
+ * Collects per-frame band powers from single-frame spectra (a second `WelchPsd` with `averages: 1`, fed the same
+ * bytes as the main one) for {@link JammingFrame.framePower}. Preallocated; `push` allocates nothing. Call
+ * {@link clear} after passing {@link input} to `update`.
+ */
+export class FramePowerCollector {
+  readonly bands: number;
+  readonly bandStartBin: Int32Array;
+  readonly timeS: Float64Array;
+  readonly powerLin: Float32Array;
+  private readonly cap: number;
+  private n = 0;
+  private readonly view: FramePowerInput;
+
+  /**
+   * @param bandStartBin band edges in bins (bands + 1 entries), normally `NoiseFloorEstimator.segmentStart`.
+   * @param capacity frames kept between two `clear()` calls (default 256 ≈ 0.2 s at 2.4 MS/s, N = 2048); the
+   *   oldest are dropped beyond it.
+   */
+  constructor(bandStartBin: ArrayLike<number>, capacity = 256) {
+    this.bands = bandStartBin.length - 1;
+    if (this.bands < 1) throw new RangeError('FramePowerCollector: need at least one band');
+    this.bandStartBin = Int32Array.from(bandStartBin);
+    this.cap = capacity;
+    this.timeS = new Float64Array(capacity);
+    this.powerLin = new Float32Array(capacity * this.bands);
+    this.view = {
+      timeS: this.timeS,
+      powerLin: this.powerLin,
+      count: 0,
+      bands: this.bands,
+      bandStartBin: this.bandStartBin,
+    };
+  }
+
+  /** Add one single-frame spectrum (psdLin with the Spectrum calibration) starting at `timeS` seconds. */
+  push(psdLin: Float32Array | Float64Array, timeS: number): void {
+    if (this.n === this.cap) {
+      // Full: drop the oldest (shift by one frame; rare, only when clear() is not called).
+      this.timeS.copyWithin(0, 1);
+      this.powerLin.copyWithin(0, this.bands);
+      this.n--;
+    }
+    const f = this.n++;
+    this.timeS[f] = timeS;
+    const e = this.bandStartBin;
+    for (let b = 0; b < this.bands; b++) {
+      let sum = 0;
+      for (let k = e[b] as number; k < (e[b + 1] as number); k++) sum += psdLin[k] as number;
+      this.powerLin[f * this.bands + b] = sum;
+    }
+  }
+
+  /** The frames collected since the last clear (a reused view object). */
+  get input(): FramePowerInput {
+    this.view.count = this.n;
+    return this.view;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
 }
 
 export interface BarrageOptions {
@@ -59,6 +152,20 @@ export interface BarrageOptions {
   minRelFlatness?: number;
   /** Seconds the condition must hold (default 2). */
   persistS?: number;
+  /**
+   * A contiguous run of risen segments at least this wide, Hz, is a barrage candidate whatever fraction of the band
+   * it covers (default 300 kHz). A licensed wideband carrier (OFDM) of that width looks the same: list its channel
+   * in {@link JammingOptions.licensedChannels}.
+   */
+  minWidthHz?: number;
+  /**
+   * Without per-frame input: RMS change of the run's segment levels from one spectrum to the next, dB, at most
+   * (default 1). A barrage is stationary noise; a fast sweep's smear or a fast pulse train averaged over a
+   * spectrum wobbles by ±1–2 dB as the crossings/pulses per spectrum change.
+   */
+  maxStepDb?: number;
+  /** With per-frame input: the run's per-frame power spread (90th / 10th percentile) at most, dB (default 3). */
+  maxFrameSpreadDb?: number;
 }
 
 export interface SweepOptions {
@@ -86,6 +193,14 @@ export interface SweepOptions {
    * little between consecutive spectra to be told from a stationary line.
    */
   minIntervalS?: number;
+  /** Fast sweeps (per-frame input): analysis window, s (default 0.25). */
+  fastWindowS?: number;
+  /** Fast sweeps: frames whose excess power is concentrated in one band (± 1) needed in the window (default 24). */
+  fastMinFrames?: number;
+  /** Fast sweeps: median movement of the per-frame peak, bands per frame, at least (default 0.2). */
+  fastMinStepBands?: number;
+  /** Fast sweeps: span of the per-frame peak, bands, at least (default 4). */
+  fastMinSpanBands?: number;
 }
 
 export interface PulseOptions {
@@ -107,6 +222,24 @@ export interface PulseOptions {
    * [0.06, 0.05667]: DMR, TETRA).
    */
   licensedPeriodsS?: number[];
+  /**
+   * The "off" level must sit this close to the noise floor, dB (default 3): a pulsed jammer switches off, an FM
+   * carrier moving power between segments does not.
+   */
+  maxOffDb?: number;
+  /** On/off contrast in the band where the pulse is claimed, dB, at least (default 10). */
+  minContrastDb?: number;
+  /**
+   * The summed power of the claimed band plus its occupied neighbours (the whole emission) must switch by this much,
+   * dB (default 6): a constant-envelope FM signal moves power between segments but its total stays put.
+   */
+  minGroupContrastDb?: number;
+  /** Fast pulses (per-frame input): analysis window, s (default 0.5). */
+  frameWindowS?: number;
+  /** Fast pulses: rising-edge intervals needed in the window (default 8). */
+  frameMinCycles?: number;
+  /** Fast pulses: longest period handled by the per-frame path, s (default 0.12; longer ones by the spectra). */
+  frameMaxPeriodS?: number;
 }
 
 export interface CwOptions {
@@ -129,6 +262,22 @@ export interface CwOptions {
   sidebandSnrDb?: number;
   /** Only report lines inside these ranges, Hz (absolute RF). Default: anywhere. */
   channels?: ReadonlyArray<{ startHz: number; stopHz: number }>;
+  /**
+   * A line at the frequency of an emission that was modulated (≥ `modulatedMinBins` wide) within the last
+   * `carrierMemoryS` seconds, at that emission's power (± `carrierLevelTolDb`), is that user's bare carrier (a
+   * speech pause), not a CW jammer. Default 10 s; 0 turns the rule off.
+   */
+  carrierMemoryS?: number;
+  /** 99 % occupied bandwidth of an emission that counts as modulated, bins (default 5). */
+  modulatedMinBins?: number;
+  /** Level match between the bare carrier's peak and the modulated emission's channel power, dB (default 5). */
+  carrierLevelTolDb?: number;
+}
+
+/** A frequency range, Hz (absolute RF). */
+export interface HzRange {
+  startHz: number;
+  stopHz: number;
 }
 
 /** Options of {@link JammingDetector}. */
@@ -143,6 +292,12 @@ export interface JammingOptions {
   sweep?: SweepOptions;
   pulse?: PulseOptions;
   cw?: CwOptions;
+  /**
+   * Licensed channels (the frequency plan's active assignments), Hz. A barrage-like run inside one channel is its
+   * licensed wideband user; a bare carrier inside a channel whose user was modulated recently is that user's.
+   * Default none; change with {@link JammingDetector.setLicensedChannels}.
+   */
+  licensedChannels?: ReadonlyArray<HzRange>;
 }
 
 const MAX_SWEEP_TRACKS = 8;
@@ -150,6 +305,9 @@ const MAX_CANDIDATES = 16;
 const MAX_CW_LINES = 16;
 const PULSE_EDGES = 16;
 const MAX_REPORTS = 4;
+const MAX_MODULATED = 64;
+/** Frames kept for the per-frame detectors (≈ 1.7 s at 2.4 MS/s, N = 2048). */
+const FRAME_RING = 2048;
 /** Seconds a sweep is remembered to explain periodic energy in the segments it crosses. */
 const SWEEP_MEMORY_S = 5;
 
@@ -180,6 +338,56 @@ export class JammingDetector {
   private readonly pu: Required<PulseOptions>;
   private readonly cw: Required<Omit<CwOptions, 'channels'>> & Pick<CwOptions, 'channels'>;
   private readonly trackerOpts: Omit<NoiseFloorTrackerOptions, 'segments'> | undefined;
+  private licensed: ReadonlyArray<HzRange>;
+  /** Segment of each bin. */
+  private binSeg = new Int32Array(0);
+  /** Noise reference per segment this spectrum, per bin (min of the estimator's floor and the learned baseline). */
+  private segNoise = new Float64Array(0);
+  private segScratch = new Float64Array(0);
+  /** Mean power per bin of each segment this spectrum and the previous one (barrage steadiness). */
+  private segMean = new Float64Array(0);
+  private segMeanPrev = new Float64Array(0);
+  private segMeanPrevOk = false;
+  /** Long-term (≈ 2 s) mean of each segment's power over its noise (occupancy for the group-contrast test). */
+  private segOcc = new Float64Array(0);
+  /** Summed power over each segment's occupied neighbourhood this spectrum, and its means while on / off, dB. */
+  private segGroupDb = new Float64Array(0);
+  private segGroupOn = new Float64Array(0);
+  private segGroupOff = new Float64Array(0);
+
+  // Per-frame band powers (ring) and their analysis.
+  private fBands = 0;
+  private fEdges = new Int32Array(0);
+  private fCap = 0;
+  private fT = new Float64Array(0);
+  private fP = new Float32Array(0);
+  private fHead = 0;
+  private fCount = 0;
+  /** Frames appended by the latest update (0 = no per-frame input this spectrum). */
+  private fNew = 0;
+  private fNoise = new Float64Array(0);
+  private fP10 = new Float64Array(0);
+  private fP50 = new Float64Array(0);
+  private fP90 = new Float64Array(0);
+  private fMean = new Float64Array(0);
+  private fScratch = new Float64Array(0);
+  private fSum = new Float64Array(0);
+  private fPulsePeriod = new Float64Array(0);
+  private fPulseDuty = new Float64Array(0);
+  private fPulseCycles = new Int32Array(0);
+  private readonly framePulseDets = Array.from({ length: MAX_REPORTS }, () =>
+    newDetection('pulse', ['periodS', 'dutyCycle', 'cycles', 'segments', 'contrastDb']),
+  );
+  private framePulseReports = 0;
+  private readonly fastSweepDet = newDetection('sweep', ['rateHzPerS', 'spanHz', 'periodS', 'points']);
+  private fastSweepActive = false;
+  private fastSweepSinceS = NaN;
+
+  // Recently modulated emissions (their bare carrier in a speech pause is not a CW jammer).
+  private readonly modHz = new Float64Array(MAX_MODULATED);
+  private readonly modWidthHz = new Float64Array(MAX_MODULATED);
+  private readonly modLevelDb = new Float64Array(MAX_MODULATED);
+  private readonly modSeenS = new Float64Array(MAX_MODULATED).fill(-Infinity);
 
   // Barrage state.
   private barrageSinceS = NaN;
@@ -259,7 +467,17 @@ export class JammingDetector {
     this.inEmission = new Uint8Array(opts.fftSize);
     // The tracker is sized when the first spectrum tells us the estimator's segment count.
     this.trackerOpts = opts.tracker;
-    this.b = { riseDb: 3, minFraction: 0.5, minRelFlatness: 0.75, persistS: 2, ...opts.barrage };
+    this.b = {
+      riseDb: 3,
+      minFraction: 0.5,
+      minRelFlatness: 0.75,
+      persistS: 2,
+      minWidthHz: 300e3,
+      maxStepDb: 1,
+      maxFrameSpreadDb: 3,
+      ...opts.barrage,
+    };
+    this.licensed = opts.licensedChannels ?? [];
     this.sw = {
       minSnrDb: 10,
       maxLineWidthBins: 16,
@@ -270,6 +488,10 @@ export class JammingDetector {
       minConsistent: 0.7,
       minSpanBins: 12,
       minIntervalS: 0.05,
+      fastWindowS: 0.25,
+      fastMinFrames: 24,
+      fastMinStepBands: 0.2,
+      fastMinSpanBands: 4,
       ...opts.sweep,
     };
     this.pu = {
@@ -279,6 +501,12 @@ export class JammingDetector {
       minRunS: 3,
       periodTolerance: 0.05,
       licensedPeriodsS: [0.06, 0.05667],
+      maxOffDb: 3,
+      minContrastDb: 10,
+      minGroupContrastDb: 6,
+      frameWindowS: 0.5,
+      frameMinCycles: 8,
+      frameMaxPeriodS: 0.12,
       ...opts.pulse,
     };
     this.cw = {
@@ -289,6 +517,9 @@ export class JammingDetector {
       maxLevelStdDb: 1,
       sidebandSearchHz: 100e3,
       sidebandSnrDb: 6,
+      carrierMemoryS: 10,
+      modulatedMinBins: 5,
+      carrierLevelTolDb: 5,
       ...opts.cw,
     };
     const hp = this.sw.historyPoints;
@@ -318,6 +549,17 @@ export class JammingDetector {
     this.segOnLevel = new Float64Array(2 * s);
     this.segOffLevel = new Float64Array(2 * s);
     this.segOnDev = new Float64Array(2 * s);
+    this.binSeg = new Int32Array(this.fftSize);
+    for (let q = 0; q < s; q++) this.binSeg.fill(q, est.segmentStart[q] as number, est.segmentStart[q + 1] as number);
+    this.segNoise = new Float64Array(s);
+    this.segScratch = new Float64Array(s);
+    this.segMean = new Float64Array(s);
+    this.segMeanPrev = new Float64Array(s);
+    this.segMeanPrevOk = false;
+    this.segOcc = new Float64Array(s);
+    this.segGroupDb = new Float64Array(s);
+    this.segGroupOn = new Float64Array(2 * s);
+    this.segGroupOff = new Float64Array(2 * s);
     this.trackerRef = new NoiseFloorTracker({ segments: s, ...this.trackerOpts });
   }
 
@@ -326,8 +568,24 @@ export class JammingDetector {
     return this.trackerRef;
   }
 
+  /** Replace the licensed channel list (the plan changed). */
+  setLicensedChannels(channels: ReadonlyArray<HzRange>): void {
+    this.licensed = channels;
+  }
+
   /** Forget everything learned (after a retune or gain change). */
   reset(): void {
+    this.fCount = 0;
+    this.fHead = 0;
+    this.fNew = 0;
+    this.fastSweepActive = false;
+    this.fastSweepSinceS = NaN;
+    this.framePulseReports = 0;
+    this.modSeenS.fill(-Infinity);
+    this.segMeanPrevOk = false;
+    this.segOcc.fill(0);
+    this.segGroupOn.fill(0);
+    this.segGroupOff.fill(0);
     this.trackerRef?.reset();
     this.barrageSinceS = NaN;
     this.barrageActive = false;
@@ -392,6 +650,7 @@ export class JammingDetector {
 
     // Barrage candidate before the tracker update, so the baseline can be held while it looks like one.
     const est = fr.floor;
+    this.segmentLevels(fr, dt);
     let jammed = 0;
     let segsUsable = 0;
     const riseThr = 10 ** (this.b.riseDb / 10);
@@ -403,16 +662,202 @@ export class JammingDetector {
       if (base > 0 && v >= base * riseThr) jammed++;
     }
     const fraction = segsUsable > 0 ? jammed / segsUsable : 0;
-    const looksJammed = tracker.learned && fraction >= this.b.minFraction;
-    tracker.update(est.segmentFloorLin, est.globalFloorLin, fr.timeS, looksJammed || this.barrageActive);
+    const runFound = tracker.learned && this.findRun(fr, fraction);
+    const looksJammed = tracker.learned && (fraction >= this.b.minFraction || runFound);
+    tracker.update(
+      est.segmentFloorLin,
+      est.globalFloorLin,
+      fr.timeS,
+      looksJammed || this.barrageActive || this.fastSweepActive || this.framePulseReports > 0,
+    );
     this.features.floorRiseDb = tracker.learned ? tracker.globalRiseDb : 0;
 
     this.detections.length = 0;
-    this.detectBarrage(fr, fraction, looksJammed);
+    this.appendFrames(fr);
+    if (tracker.learned && this.fNew > 0) this.analyzeFrames(fr);
+    else {
+      this.framePulseReports = 0;
+      this.fastSweepActive = false;
+    }
+    this.detectBarrage(fr, fraction, runFound);
     this.detectSweep(fr);
+    if (this.fastSweepActive && !this.sweepCovers(this.fastSweepDet)) this.detections.push(this.fastSweepDet);
     if (tracker.learned) this.detectPulse(fr);
+    this.noteModulated(fr);
     this.detectCw(fr);
+    this.segMeanPrev.set(this.segMean);
+    this.segMeanPrevOk = true;
     return this.detections;
+  }
+
+  /** True when a sweep already reported this spectrum overlaps d (the slow tracker and the fast path agree). */
+  private sweepCovers(d: JammerDetection): boolean {
+    for (const x of this.detections)
+      if (x !== d && x.type === 'sweep' && x.startHz <= d.stopHz && x.stopHz >= d.startHz) return true;
+    return false;
+  }
+
+  /**
+   * Per-segment noise reference (min of the estimator's floor and the learned baseline, per bin: a wide jammer
+   * covering half the band lifts the estimate, the baseline is held), mean power, and the occupancy average.
+   */
+  private segmentLevels(fr: JammingFrame, dt: number): void {
+    const tracker = this.trackerRef as NoiseFloorTracker;
+    const floor = fr.floor.floorLin;
+    const psd = fr.psdLin;
+    const a = dt > 0 ? 1 - Math.exp(-dt / 2) : 1;
+    for (let s = 0; s < this.segments; s++) {
+      const k0 = this.segStart[s] as number;
+      const k1 = this.segStart[s + 1] as number;
+      let fs = 0;
+      let ps = 0;
+      let c = 0;
+      for (let k = k0; k < k1; k++) {
+        if (!this.usable[k]) continue;
+        fs += floor[k] as number;
+        ps += psd[k] as number;
+        c++;
+      }
+      if (c === 0) {
+        for (let k = k0; k < k1; k++) {
+          fs += floor[k] as number;
+          ps += psd[k] as number;
+        }
+        c = k1 - k0;
+      }
+      const base = tracker.baselineLin[s] as number;
+      const fm = fs / c;
+      const nz = tracker.learned && base > 0 ? Math.min(fm, base) : fm;
+      this.segNoise[s] = nz;
+      this.segMean[s] = ps / c;
+      const occ = nz > 0 ? ps / c / nz : 1;
+      this.segOcc[s] = this.segMeanPrevOk ? (this.segOcc[s] as number) + a * (occ - (this.segOcc[s] as number)) : occ;
+    }
+    // Summed power over each segment's occupied neighbourhood (≤ 4 segments each side), over its noise, dB.
+    for (let s = 0; s < this.segments; s++) {
+      let lo = s;
+      while (lo > 0 && s - lo < 4 && (this.segOcc[lo - 1] as number) >= 2) lo--;
+      let hi = s;
+      while (hi < this.segments - 1 && hi - s < 4 && (this.segOcc[hi + 1] as number) >= 2) hi++;
+      let p = 0;
+      let nz = 0;
+      for (let q = lo; q <= hi; q++) {
+        p += this.segMean[q] as number;
+        nz += this.segNoise[q] as number;
+      }
+      this.segGroupDb[s] = nz > 0 && p > 0 ? 10 * Math.log10(p / nz) : 0;
+    }
+  }
+
+  // Barrage run found by findRun (segment indices, inclusive).
+  private runFirst = -1;
+  private runLast = -1;
+  private runStepEma = 0;
+
+  /**
+   * The widest contiguous run of segments risen ≥ riseDb over the baseline (gaps of ≤ 2 segments bridged when they
+   * are as high as the run: a licensed user learned into the baseline there), if it is ≥ minWidthHz wide or covers
+   * minFraction of the usable segments; or, with ≥ minFraction risen anywhere, their whole extent.
+   */
+  private findRun(fr: JammingFrame, fraction: number): boolean {
+    const tracker = this.trackerRef as NoiseFloorTracker;
+    const riseThr = 10 ** (this.b.riseDb / 10);
+    const est = fr.floor;
+    const risen = (s: number): boolean => {
+      const base = tracker.baselineLin[s] as number;
+      const v = est.segmentFloorLin[s] as number;
+      return !!this.segUsable[s] && base > 0 && v >= base * riseThr;
+    };
+    let bestA = -1;
+    let bestB = -1;
+    let bestW = 0;
+    let usableSegs = 0;
+    for (let s = 0; s < this.segments; s++) usableSegs += this.segUsable[s] as number;
+    let s = 0;
+    while (s < this.segments) {
+      if (!risen(s)) {
+        s++;
+        continue;
+      }
+      const a = s;
+      let b = s;
+      let q = s + 1;
+      while (q < this.segments) {
+        if (risen(q)) {
+          b = q;
+          q++;
+          continue;
+        }
+        // Bridge ≤ 2 gap segments whose floor is at least half the run's.
+        let next = -1;
+        for (let g = q + 1; g <= q + 2 && g < this.segments; g++) {
+          if (risen(g)) {
+            next = g;
+            break;
+          }
+        }
+        if (next < 0) break;
+        const ref = 0.5 * Math.min(est.segmentFloorLin[b] as number, est.segmentFloorLin[next] as number);
+        let ok = true;
+        for (let g = q; g < next; g++) if (!((est.segmentFloorLin[g] as number) >= ref)) ok = false;
+        if (!ok) break;
+        b = next;
+        q = next + 1;
+      }
+      const w = (this.segStart[b + 1] as number) - (this.segStart[a] as number);
+      if (w > bestW) {
+        bestW = w;
+        bestA = a;
+        bestB = b;
+      }
+      s = b + 1;
+    }
+    const binHz = fr.spectrum.binHz;
+    let ok =
+      bestA >= 0 &&
+      (bestW * binHz >= this.b.minWidthHz || (bestB - bestA + 1) / Math.max(1, usableSegs) >= this.b.minFraction);
+    if (!ok && fraction >= this.b.minFraction) {
+      // Risen over most of the band but broken up: the old whole-extent rule.
+      bestA = -1;
+      for (let q = 0; q < this.segments; q++) {
+        if (!risen(q)) continue;
+        if (bestA < 0) bestA = q;
+        bestB = q;
+      }
+      ok = bestA >= 0;
+    }
+    if (ok) {
+      const lo = fr.spectrum.startHz + (this.segStart[bestA] as number) * binHz;
+      const hi = fr.spectrum.startHz + (this.segStart[bestB + 1] as number) * binHz;
+      // A run mostly (≥ 70 %) inside one licensed channel is that channel's wideband user (licensed traffic next to
+      // it may extend the run a little); a barrage over several channels is not.
+      for (const ch of this.licensed) {
+        const ov = Math.min(hi, ch.stopHz) - Math.max(lo, ch.startHz);
+        if (ov >= 0.7 * (hi - lo)) ok = false;
+      }
+    }
+    if (!ok) {
+      this.runFirst = -1;
+      this.runLast = -1;
+      this.runStepEma = 0;
+      return false;
+    }
+    // Steadiness from one spectrum to the next (mean |Δ| of the run's segment levels, smoothed).
+    if (this.segMeanPrevOk && this.runFirst >= 0) {
+      let sum = 0;
+      let c = 0;
+      for (let q = bestA; q <= bestB; q++) {
+        const x = this.segMean[q] as number;
+        const y = this.segMeanPrev[q] as number;
+        if (!(x > 0 && y > 0)) continue;
+        sum += Math.abs(10 * Math.log10(x / y));
+        c++;
+      }
+      if (c > 0) this.runStepEma += 0.3 * (sum / c - this.runStepEma);
+    }
+    this.runFirst = bestA;
+    this.runLast = bestB;
+    return true;
   }
 
   private buildUsable(flags: Uint8Array | undefined): void {
@@ -432,50 +877,66 @@ export class JammingDetector {
   }
 
   // ---------------------------------------------------------------- barrage
-  private detectBarrage(fr: JammingFrame, fraction: number, looksJammed: boolean): void {
+  private detectBarrage(fr: JammingFrame, fraction: number, runFound: boolean): void {
     const tracker = this.trackerRef as NoiseFloorTracker;
-    const riseThr = 10 ** (this.b.riseDb / 10);
-    let ok = looksJammed;
-    let first = -1;
-    let last = -1;
-    let riseSum = 0;
-    let riseN = 0;
+    const sp = fr.spectrum;
+    let ok = runFound;
+    let rise = 0;
     let relFlat = 0;
+    let lo = 0;
+    let hi = 0;
+    let spreadDb = 0;
     if (ok) {
-      // Flatness of the jammed segments' bins outside any emission (a barrage is noise: as flat as the noise
-      // floor itself; licensed carriers riding on top must not hide it).
-      this.inEmission.fill(0);
-      for (let e = 0; e < fr.emissionCount; e++) {
-        const em = fr.emissions[e] as Emission;
-        this.inEmission.fill(1, em.startBin, em.endBin + 1);
+      const a = this.runFirst;
+      const b = this.runLast;
+      // Level of the run: median of its segment floors (per bin). Bins far above it are licensed carriers riding
+      // on the barrage and are left out of the flatness.
+      let m = 0;
+      let riseSum = 0;
+      let riseN = 0;
+      for (let q = a; q <= b; q++) {
+        const v = fr.floor.segmentFloorLin[q] as number;
+        this.segScratch[m++] = v;
+        const base = tracker.baselineLin[q] as number;
+        if (base > 0 && v > 0 && this.segUsable[q]) {
+          riseSum += 10 * Math.log10(v / base);
+          riseN++;
+        }
       }
+      const level = quickselect(this.segScratch, m, m >> 1);
+      rise = riseN > 0 ? riseSum / riseN : 0;
+      const cap = 4 * level;
       let sumLin = 0;
       let sumLn = 0;
       let prod = 1;
       let cnt = 0;
-      for (let s = 0; s < this.segments; s++) {
-        const base = tracker.baselineLin[s] as number;
-        const v = fr.floor.segmentFloorLin[s] as number;
-        if (!this.segUsable[s] || !(base > 0) || !(v >= base * riseThr)) continue;
-        if (first < 0) first = s;
-        last = s;
-        riseSum += 10 * Math.log10(v / base);
-        riseN++;
-        for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
-          if (!this.usable[i] || this.inEmission[i]) continue;
-          const x = fr.psdLin[i] as number;
-          sumLin += x;
-          prod *= x > 1e-30 ? (x < 1e30 ? x : 1e30) : 1e-30;
-          if ((++cnt & 7) === 0) {
-            sumLn += Math.log(prod);
-            prod = 1;
-          }
+      for (let i = this.segStart[a] as number; i < (this.segStart[b + 1] as number); i++) {
+        if (!this.usable[i]) continue;
+        const x = fr.psdLin[i] as number;
+        if (x > cap) continue;
+        sumLin += x;
+        prod *= x > 1e-30 ? x : 1e-30;
+        if ((++cnt & 7) === 0) {
+          sumLn += Math.log(prod);
+          prod = 1;
         }
       }
       sumLn += Math.log(prod);
       const flat = cnt > 0 && sumLin > 0 ? Math.exp(sumLn / cnt) / (sumLin / cnt) : 0;
-      relFlat = flat / noiseFlatness(Math.max(fr.spectrum.effectiveFrames, 0.5));
+      relFlat = flat / noiseFlatness(Math.max(sp.effectiveFrames, 0.5));
       ok = relFlat >= this.b.minRelFlatness;
+      lo = this.refineEdge(fr, a, -1, level);
+      hi = this.refineEdge(fr, b, +1, level);
+      if (ok && this.fNew > 0) {
+        // Per frame: a barrage is on all the time (a pulse train is not) and nothing inside it is a fast sweep.
+        spreadDb = this.frameSpreadDb(fr, lo, hi);
+        if (spreadDb > this.b.maxFrameSpreadDb) ok = false;
+        if (this.fastSweepActive && this.fastSweepDet.startHz < hi && this.fastSweepDet.stopHz > lo) ok = false;
+        for (let r = 0; r < this.framePulseReports; r++) {
+          const d = this.framePulseDets[r] as JammerDetection;
+          if (d.startHz < hi && d.stopHz > lo) ok = false;
+        }
+      } else if (ok && this.runStepEma > this.b.maxStepDb) ok = false;
     }
     if (!ok) {
       this.barrageSinceS = NaN;
@@ -487,16 +948,355 @@ export class JammingDetector {
     if (dur < this.b.persistS) return;
     this.barrageActive = true;
     const d = this.barrageDet;
-    const sp = fr.spectrum;
-    d.startHz = sp.startHz + (this.segStart[first] as number) * sp.binHz;
-    d.stopHz = sp.startHz + ((this.segStart[last + 1] as number) - 1) * sp.binHz;
-    const rise = riseN > 0 ? riseSum / riseN : 0;
-    d.score = Math.min(1, (rise / 10) * 0.5 + fraction * 0.5);
+    d.startHz = lo;
+    d.stopHz = hi;
+    d.score = Math.min(1, (rise / 10) * 0.5 + Math.max(fraction, (hi - lo) / (sp.binHz * this.fftSize)) * 0.5);
     d.detail.riseDb = rise;
     d.detail.fraction = fraction;
     d.detail.flatness = relFlat;
     d.detail.durationS = dur;
     this.detections.push(d);
+  }
+
+  /**
+   * Edge of a barrage run, Hz: from the middle of the end segment outwards, the first bin where an 8-bin mean
+   * falls below the geometric midpoint of the run level and the noise floor there.
+   */
+  private refineEdge(fr: JammingFrame, seg: number, dir: 1 | -1, level: number): number {
+    const sp = fr.spectrum;
+    const psd = fr.psdLin;
+    const floor = fr.floor.floorLin;
+    const n = this.fftSize;
+    const segLen = (this.segStart[seg + 1] as number) - (this.segStart[seg] as number);
+    let k = ((this.segStart[seg] as number) + (this.segStart[seg + 1] as number)) >> 1;
+    const limit = dir > 0 ? Math.min(n - 4, k + 2 * segLen) : Math.max(4, k - 2 * segLen);
+    while (k !== limit) {
+      let m = 0;
+      for (let j = -3; j <= 4; j++) m += psd[k + dir * j] as number;
+      m /= 8;
+      const nz = Math.min(floor[k] as number, this.segNoise[this.binSeg[k] as number] as number);
+      if (m < Math.sqrt(level * nz)) break;
+      k += dir;
+    }
+    // k is the first bin outside; the edge lies half a bin back towards the run.
+    return sp.startHz + (k - 0.5 * dir) * sp.binHz;
+  }
+
+  /** Spread (90th / 10th percentile) of the per-frame power summed over [loHz, hiHz], dB, over the latest frames. */
+  private frameSpreadDb(fr: JammingFrame, loHz: number, hiHz: number): number {
+    const sp = fr.spectrum;
+    const nb = this.fBands;
+    let b0 = -1;
+    let b1 = -1;
+    for (let b = 0; b < nb; b++) {
+      const f0 = sp.startHz + (this.fEdges[b] as number) * sp.binHz;
+      const f1 = sp.startHz + (this.fEdges[b + 1] as number) * sp.binHz;
+      // Bands fully inside the range.
+      if (f0 >= loHz && f1 <= hiHz) {
+        if (b0 < 0) b0 = b;
+        b1 = b;
+      }
+    }
+    if (b0 < 0) return 0;
+    const w = Math.min(this.fCount, Math.max(this.fNew, 32));
+    for (let j = 0; j < w; j++) {
+      const slot = (this.fHead - w + j + this.fCap) % this.fCap;
+      let sum = 0;
+      for (let b = b0; b <= b1; b++) sum += this.fP[slot * nb + b] as number;
+      this.fSum[j] = sum;
+    }
+    const p90 = quickselect(this.fSum, w, Math.floor(0.9 * (w - 1)));
+    const p10 = quickselect(this.fSum, w, Math.floor(0.1 * (w - 1)));
+    return p10 > 0 ? 10 * Math.log10(p90 / p10) : Infinity;
+  }
+
+  // ---------------------------------------------------------------- per-frame input
+  private appendFrames(fr: JammingFrame): void {
+    const fp = fr.framePower;
+    this.fNew = 0;
+    if (!fp || fp.count <= 0) return;
+    const nb = fp.bands;
+    const edges = fp.bandStartBin ?? fr.floor.segmentStart;
+    if (edges.length !== nb + 1) throw new RangeError(`framePower: ${edges.length} band edges for ${nb} bands`);
+    if (fp.powerLin.length < fp.count * nb) throw new RangeError('framePower: powerLin shorter than count × bands');
+    let same = nb === this.fBands;
+    for (let b = 0; same && b <= nb; b++) if (this.fEdges[b] !== edges[b]) same = false;
+    if (!same) {
+      this.fBands = nb;
+      this.fEdges = Int32Array.from(edges);
+      this.fCap = FRAME_RING;
+      this.fT = new Float64Array(FRAME_RING);
+      this.fP = new Float32Array(FRAME_RING * nb);
+      this.fHead = 0;
+      this.fCount = 0;
+      this.fNoise = new Float64Array(nb);
+      this.fP10 = new Float64Array(nb);
+      this.fP50 = new Float64Array(nb);
+      this.fP90 = new Float64Array(nb);
+      this.fMean = new Float64Array(nb);
+      this.fScratch = new Float64Array(FRAME_RING);
+      this.fSum = new Float64Array(FRAME_RING);
+      this.fPulsePeriod = new Float64Array(nb);
+      this.fPulseDuty = new Float64Array(nb);
+      this.fPulseCycles = new Int32Array(nb);
+    }
+    for (let f = 0; f < fp.count; f++) {
+      const slot = this.fHead;
+      this.fT[slot] = fp.timeS[f] as number;
+      for (let b = 0; b < nb; b++) this.fP[slot * nb + b] = fp.powerLin[f * nb + b] as number;
+      this.fHead = (slot + 1) % this.fCap;
+      if (this.fCount < this.fCap) this.fCount++;
+    }
+    this.fNew = Math.min(fp.count, this.fCap);
+  }
+
+  /** Ring slot of the j-th of the latest w frames (0 = oldest). */
+  private fSlot(w: number, j: number): number {
+    return (this.fHead - w + j + 2 * this.fCap) % this.fCap;
+  }
+
+  /** Frames in the latest `windowS` seconds. */
+  private fWindow(windowS: number): number {
+    const tEnd = this.fT[this.fSlot(1, 0)] as number;
+    let w = 0;
+    while (w < this.fCount && tEnd - (this.fT[this.fSlot(w + 1, 0)] as number) <= windowS) w++;
+    return w;
+  }
+
+  private analyzeFrames(fr: JammingFrame): void {
+    const nb = this.fBands;
+    const floor = fr.floor.floorLin;
+    const n = this.fftSize;
+    for (let b = 0; b < nb; b++) {
+      let nz = 0;
+      for (let k = Math.max(0, this.fEdges[b] as number); k < Math.min(n, this.fEdges[b + 1] as number); k++) {
+        const seg = this.segNoise[this.binSeg[k] as number] as number;
+        const f = floor[k] as number;
+        nz += seg > 0 && seg < f ? seg : f;
+      }
+      this.fNoise[b] = nz;
+    }
+    const w = this.fWindow(this.pu.frameWindowS);
+    // Per-band statistics over the window, in units of the band's noise.
+    for (let b = 0; b < nb; b++) {
+      const nz = this.fNoise[b] as number;
+      let sum = 0;
+      for (let j = 0; j < w; j++) {
+        const r = (this.fP[this.fSlot(w, j) * nb + b] as number) / nz;
+        this.fScratch[j] = r;
+        sum += r;
+      }
+      this.fMean[b] = sum / Math.max(1, w);
+      this.fP10[b] = quickselect(this.fScratch, w, Math.floor(0.1 * (w - 1)));
+      this.fP50[b] = quickselect(this.fScratch, w, Math.floor(0.5 * (w - 1)));
+      this.fP90[b] = quickselect(this.fScratch, w, Math.floor(0.9 * (w - 1)));
+    }
+    this.framePulses(fr, w);
+    this.fastSweep(fr);
+  }
+
+  private bandUsable(b: number): boolean {
+    const k = ((this.fEdges[b] as number) + (this.fEdges[b + 1] as number)) >> 1;
+    return k >= 0 && k < this.fftSize && !!this.usable[k];
+  }
+
+  /** Fast pulse trains from the per-frame band powers: per band on/off keying, then bands grouped. */
+  private framePulses(fr: JammingFrame, w: number): void {
+    const pu = this.pu;
+    const nb = this.fBands;
+    const offMax = 10 ** (pu.maxOffDb / 10);
+    const contrast = 10 ** (pu.minContrastDb / 10);
+    const frameDt =
+      w > 1 ? ((this.fT[this.fSlot(w, w - 1)] as number) - (this.fT[this.fSlot(w, 0)] as number)) / (w - 1) : 0;
+    for (let b = 0; b < nb; b++) {
+      this.fPulsePeriod[b] = 0;
+      if (!this.bandUsable(b) || w < 16) continue;
+      const off = this.fP10[b] as number;
+      const on = this.fP90[b] as number;
+      if (!(off <= offMax) || !(on >= contrast * off)) continue;
+      const mid = Math.sqrt(on * off) * (this.fNoise[b] as number);
+      const hiT = mid * 1.41;
+      const loT = mid / 1.41;
+      let state = (this.fP[this.fSlot(w, 0) * nb + b] as number) >= mid ? 1 : 0;
+      let edges = 0;
+      let firstT = NaN;
+      let lastT = NaN;
+      let k = 0;
+      for (let j = 1; j < w; j++) {
+        const slot = this.fSlot(w, j);
+        const x = this.fP[slot * nb + b] as number;
+        if (state === 0 && x >= hiT) {
+          state = 1;
+          const t = this.fT[slot] as number;
+          if (edges > 0 && k < this.fSum.length) this.fSum[k++] = t - lastT;
+          if (edges === 0) firstT = t;
+          lastT = t;
+          edges++;
+        } else if (state === 1 && x <= loT) state = 0;
+      }
+      if (k < pu.frameMinCycles) continue;
+      const period = (lastT - firstT) / k;
+      if (!(period <= pu.frameMaxPeriodS) || period < 2 * frameDt) continue;
+      // Every interval within tolerance of the mean (a clock); a tenth may be off by a frame more (edge frames).
+      let bad = 0;
+      for (let j = 0; j < k; j++) {
+        if (Math.abs((this.fSum[j] as number) - period) > pu.periodTolerance * period + 1.01 * frameDt) bad++;
+      }
+      if (bad > 0.1 * k) continue;
+      if (isLicensedPeriod(period, 0, pu.licensedPeriodsS)) continue;
+      const duty = ((this.fMean[b] as number) - off) / (on - off);
+      if (!(duty > 0.02 && duty < 0.95)) continue;
+      this.fPulsePeriod[b] = period;
+      this.fPulseDuty[b] = duty;
+      this.fPulseCycles[b] = k;
+    }
+    // Group bands with the same period (gaps ≤ 2 bands), then the group's whole-emission contrast test.
+    let reports = 0;
+    const sp = fr.spectrum;
+    let b = 0;
+    while (b < nb && reports < MAX_REPORTS) {
+      const p = this.fPulsePeriod[b] as number;
+      if (!(p > 0)) {
+        b++;
+        continue;
+      }
+      let e = b;
+      let dutySum = this.fPulseDuty[b] as number;
+      let cycles = this.fPulseCycles[b] as number;
+      let cnt = 1;
+      for (let q = b + 1; q < nb && q - e <= 3; q++) {
+        const pq = this.fPulsePeriod[q] as number;
+        if (pq > 0 && Math.abs(pq - p) <= 0.1 * p) {
+          e = q;
+          dutySum += this.fPulseDuty[q] as number;
+          cycles = Math.min(cycles, this.fPulseCycles[q] as number);
+          cnt++;
+        }
+      }
+      const b0 = b;
+      b = e + 1;
+      // Extend over occupied neighbours (mean ≥ 3 dB over noise, ≤ 4 bands each side): the whole emission.
+      let lo = b0;
+      while (lo > 0 && b0 - lo < 4 && (this.fMean[lo - 1] as number) >= 2) lo--;
+      let hi = e;
+      while (hi < nb - 1 && hi - e < 4 && (this.fMean[hi + 1] as number) >= 2) hi++;
+      for (let j = 0; j < w; j++) {
+        const slot = this.fSlot(w, j);
+        let sum = 0;
+        for (let q = lo; q <= hi; q++) sum += this.fP[slot * nb + q] as number;
+        this.fSum[j] = sum;
+      }
+      const g90 = quickselect(this.fSum, w, Math.floor(0.9 * (w - 1)));
+      const g10 = quickselect(this.fSum, w, Math.floor(0.1 * (w - 1)));
+      const gDb = g10 > 0 ? 10 * Math.log10(g90 / g10) : 0;
+      if (gDb < pu.minGroupContrastDb) continue;
+      const d = this.framePulseDets[reports++] as JammerDetection;
+      d.startHz = sp.startHz + (this.fEdges[b0] as number) * sp.binHz;
+      d.stopHz = sp.startHz + ((this.fEdges[e + 1] as number) - 1) * sp.binHz;
+      d.detail.periodS = p;
+      d.detail.dutyCycle = dutySum / cnt;
+      d.detail.cycles = cycles;
+      d.detail.segments = cnt;
+      d.detail.contrastDb = gDb;
+      d.score = Math.min(1, 0.5 + 0.02 * cycles);
+    }
+    this.framePulseReports = reports;
+  }
+
+  /**
+   * Fast sweeps (crossing a band several times per spectrum): per frame, the band whose power rose most over its
+   * median (≥ 10 dB over the noise and ≥ 3 dB over its median), holding most of the frame's excess (± one band);
+   * its position must move at a consistent, non-zero rate.
+   */
+  private fastSweep(fr: JammingFrame): void {
+    const sw = this.sw;
+    const nb = this.fBands;
+    const sp = fr.spectrum;
+    this.fastSweepActive = false;
+    const w = this.fWindow(sw.fastWindowS);
+    if (w < sw.fastMinFrames) return;
+    const bandHz = (((this.fEdges[nb] as number) - (this.fEdges[0] as number)) / nb) * sp.binHz;
+    // fScratch: positions (Hz, NaN when the frame does not qualify); fSum: times.
+    let qual = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < w; j++) {
+      const slot = this.fSlot(w, j);
+      let best = -1;
+      let bestX = 0;
+      let total = 0;
+      for (let b = 0; b < nb; b++) {
+        if (!this.bandUsable(b)) continue;
+        const nz = this.fNoise[b] as number;
+        const x = (this.fP[slot * nb + b] as number) / nz - (this.fP50[b] as number);
+        if (x <= 0) continue;
+        total += x;
+        if (x > bestX && x >= 10 && x >= (this.fP50[b] as number)) {
+          bestX = x;
+          best = b;
+        }
+      }
+      this.fSum[j] = this.fT[slot] as number;
+      this.fScratch[j] = NaN;
+      if (best < 0) continue;
+      let num = 0;
+      let den = 0;
+      for (let b = Math.max(0, best - 1); b <= Math.min(nb - 1, best + 1); b++) {
+        if (!this.bandUsable(b)) continue;
+        const x = (this.fP[slot * nb + b] as number) / (this.fNoise[b] as number) - (this.fP50[b] as number);
+        if (x <= 0) continue;
+        const c = sp.startHz + 0.5 * ((this.fEdges[b] as number) + (this.fEdges[b + 1] as number)) * sp.binHz;
+        num += x * c;
+        den += x;
+      }
+      if (den < 0.6 * total) continue;
+      const pos = num / den;
+      this.fScratch[j] = pos;
+      qual++;
+      if (pos < lo) lo = pos;
+      if (pos > hi) hi = pos;
+    }
+    if (qual < sw.fastMinFrames || hi - lo < sw.fastMinSpanBands * bandHz) return;
+    // Steps between consecutive qualifying frames: rates (Hz/s) into stepScratch-sized chunks of fP10? Use a
+    // second pass: the median rate by sorting a copy in place of the times no longer needed.
+    let m = 0;
+    const rates = this.fRates(w);
+    for (let j = 1; j < w; j++) {
+      const a = this.fScratch[j - 1] as number;
+      const c = this.fScratch[j] as number;
+      const dt = (this.fSum[j] as number) - (this.fSum[j - 1] as number);
+      if (a !== a || c !== c || !(dt > 0)) continue;
+      rates[m++] = (c - a) / dt;
+    }
+    if (m < sw.fastMinFrames) return;
+    const steps = m;
+    const copyMed = quickselect(rates, m, m >> 1);
+    const frameDt = ((this.fSum[w - 1] as number) - (this.fSum[0] as number)) / (w - 1);
+    if (Math.abs(copyMed) * frameDt < sw.fastMinStepBands * bandHz) return;
+    let consistent = 0;
+    let wraps = 0;
+    for (let j = 0; j < steps; j++) {
+      const r = rates[j] as number;
+      if (Math.abs(r - copyMed) <= 0.6 * Math.abs(copyMed) + (0.75 * bandHz) / frameDt) consistent++;
+      else if (Math.sign(r) !== Math.sign(copyMed) && Math.abs(r) * frameDt > 0.5 * (hi - lo)) wraps++;
+    }
+    if (consistent < 0.6 * (steps - wraps) || wraps > 0.25 * steps) return;
+    if (this.fastSweepSinceS !== this.fastSweepSinceS) this.fastSweepSinceS = fr.timeS;
+    const d = this.fastSweepDet;
+    d.startHz = lo - bandHz / 2;
+    d.stopHz = hi + bandHz / 2;
+    d.score = Math.min(1, consistent / Math.max(1, steps - wraps));
+    d.detail.rateHzPerS = copyMed;
+    d.detail.spanHz = hi - lo + bandHz;
+    d.detail.periodS = (hi - lo + bandHz) / Math.abs(copyMed);
+    d.detail.points = qual;
+    this.fastSweepActive = true;
+  }
+
+  private fRateBuf = new Float64Array(0);
+  private fRates(w: number): Float64Array {
+    if (this.fRateBuf.length < w) this.fRateBuf = new Float64Array(FRAME_RING);
+    return this.fRateBuf;
   }
 
   // ---------------------------------------------------------------- sweep
@@ -772,8 +1572,9 @@ export class JammingDetector {
     for (let s = 0; s < this.segments; s++) {
       this.segFiring[2 * s] = 0;
       this.segFiring[2 * s + 1] = 0;
-      const base = tracker.baselineLin[s] as number;
-      if (!this.segUsable[s] || !(base > 0)) continue;
+      // Levels over the noise floor (not over the learned baseline, which holds any licensed user learned there).
+      const base = this.segNoise[s] as number;
+      if (!this.segUsable[s] || !(base > 0) || !((tracker.baselineLin[s] as number) > 0)) continue;
       let peak = 0;
       for (let i = this.segStart[s] as number; i < (this.segStart[s + 1] as number); i++) {
         if (!this.usable[i]) continue;
@@ -782,12 +1583,13 @@ export class JammingDetector {
       }
       // Wideband: the segment's own floor rises (narrow licensed carriers are excised from it).
       const segFloor = fr.floor.segmentFloorLin[s] as number;
-      this.stepUnit(2 * s, segFloor > 0 ? 10 * Math.log10(segFloor / base) : 0, pu.onMeanDb, t, dtFrame);
-      // Narrowband: the strongest bin over the baseline.
-      this.stepUnit(2 * s + 1, peak > 0 ? 10 * Math.log10(peak / base) : 0, pu.onPeakDb, t, dtFrame);
+      const g = this.segGroupDb[s] as number;
+      this.stepUnit(2 * s, segFloor > 0 ? 10 * Math.log10(segFloor / base) : 0, pu.onMeanDb, t, dtFrame, g);
+      // Narrowband: the strongest bin over the noise.
+      this.stepUnit(2 * s + 1, peak > 0 ? 10 * Math.log10(peak / base) : 0, pu.onPeakDb, t, dtFrame, g);
     }
-    // Merge firing segments with the same period (gaps of up to 3 segments bridged: licensed carriers in between
-    // can hide the pattern in their own segments). Narrowband reports inside a wideband one are dropped.
+    // Merge firing segments with the same period (gaps of up to 15 segments bridged: segments holding licensed
+    // users cannot show the pattern, their "off" is not at the noise floor). Narrowband reports inside a wideband one are dropped.
     let reports = 0;
     for (let ch = 0; ch < 2; ch++) {
       let s = 0;
@@ -801,7 +1603,7 @@ export class JammingDetector {
         let e = s;
         let dutySum = this.segDuty[u0] as number;
         let n = 1;
-        for (let q = s + 1; q < this.segments && q - e <= 4; q++) {
+        for (let q = s + 1; q < this.segments && q - e <= 16; q++) {
           const u = 2 * q + ch;
           if (this.segFiring[u] && Math.abs((this.segPeriod[u] as number) - p) <= 0.1 * p) {
             e = q;
@@ -816,6 +1618,7 @@ export class JammingDetector {
         // A sweep crossing a segment periodically is reported as the sweep, not as pulses.
         if (this.explainedBySweep(lo, hi, p)) continue;
         if (ch === 1 && this.coveredByPulse(lo, hi, p, reports)) continue;
+        if (this.coveredByFramePulse(lo, hi)) continue;
         // "Wideband" means more than one segment; a lone segment's floor flickering with a wobbling FM hump is not
         // a pulse (a narrow pulse shows in the narrowband unit instead).
         if (ch === 0 && n < 2) continue;
@@ -830,13 +1633,19 @@ export class JammingDetector {
         this.detections.push(d);
       }
     }
+    for (let r = 0; r < this.framePulseReports; r++) {
+      const d = this.framePulseDets[r] as JammerDetection;
+      if (this.fastSweepActive && d.startHz <= this.fastSweepDet.stopHz && d.stopHz >= this.fastSweepDet.startHz)
+        continue;
+      this.detections.push(d);
+    }
   }
 
   /**
    * Advance one pulse unit's on/off state machine (on at ≥ onDb over the baseline, off below onDb − 3 dB) and
    * evaluate its period.
    */
-  private stepUnit(u: number, levelDb: number, onDb: number, t: number, dtFrame: number): void {
+  private stepUnit(u: number, levelDb: number, onDb: number, t: number, dtFrame: number, groupDb: number): void {
     const was = this.segOn[u] as number;
     const on = was ? (levelDb >= onDb - 3 ? 1 : 0) : levelDb >= onDb ? 1 : 0;
     this.segOn[u] = on;
@@ -844,7 +1653,11 @@ export class JammingDetector {
       const dev = Math.abs(levelDb - (this.segOnLevel[u] as number));
       this.segOnDev[u] = 0.8 * (this.segOnDev[u] as number) + 0.2 * dev;
       this.segOnLevel[u] = 0.8 * (this.segOnLevel[u] as number) + 0.2 * levelDb;
-    } else this.segOffLevel[u] = 0.8 * (this.segOffLevel[u] as number) + 0.2 * levelDb;
+      this.segGroupOn[u] = 0.8 * (this.segGroupOn[u] as number) + 0.2 * groupDb;
+    } else {
+      this.segOffLevel[u] = 0.8 * (this.segOffLevel[u] as number) + 0.2 * levelDb;
+      this.segGroupOff[u] = 0.8 * (this.segGroupOff[u] as number) + 0.2 * groupDb;
+    }
     const ec = this.segEdgeCount[u] as number;
     const ring = u * PULSE_EDGES;
     if (on && !was) {
@@ -858,6 +1671,14 @@ export class JammingDetector {
       this.segOnDur[ring + slot] = t - (this.segRiseT[ring + slot] as number);
     }
     this.evaluatePulse(u, t, dtFrame, onDb);
+  }
+
+  private coveredByFramePulse(lo: number, hi: number): boolean {
+    for (let r = 0; r < this.framePulseReports; r++) {
+      const d = this.framePulseDets[r] as JammerDetection;
+      if (lo <= d.stopHz && hi >= d.startHz) return true;
+    }
+    return false;
   }
 
   private coveredByPulse(lo: number, hi: number, periodS: number, reports: number): boolean {
@@ -880,11 +1701,14 @@ export class JammingDetector {
 
   private evaluatePulse(s: number, t: number, dtFrame: number, onDb: number): void {
     const pu = this.pu;
-    // Two clear levels: off near the baseline, on well above it (not a level wandering about the threshold).
+    // Two clear levels: off near the noise floor (a jammer switches off; an FM carrier moving power between
+    // segments does not), on well above it, steady; and the whole emission (the segment with its occupied
+    // neighbours) switching too, not only this segment's share of a constant-envelope signal.
     if (
-      (this.segOffLevel[s] as number) > 3 ||
-      (this.segOnLevel[s] as number) - (this.segOffLevel[s] as number) < onDb ||
-      (this.segOnDev[s] as number) > 3
+      (this.segOffLevel[s] as number) > pu.maxOffDb ||
+      (this.segOnLevel[s] as number) - (this.segOffLevel[s] as number) < Math.max(onDb, pu.minContrastDb) ||
+      (this.segOnDev[s] as number) > 3 ||
+      (this.segGroupOn[s] as number) - (this.segGroupOff[s] as number) < pu.minGroupContrastDb
     ) {
       return;
     }
@@ -1040,6 +1864,15 @@ export class JammingDetector {
       }
       const n = this.cwFrames[l] as number;
       const dur = fr.timeS - (this.cwStartS[l] as number);
+      if (
+        this.isUsersCarrier(
+          sp.startHz + (this.cwBin[l] as number) * binHz,
+          this.cwLevelMean[l] as number,
+          fr.timeS,
+          binHz,
+        )
+      )
+        continue;
       const std = n > 1 ? Math.sqrt((this.cwLevelM2[l] as number) / (n - 1)) : Infinity;
       if (n < c.minFrames || dur < c.minDurationS || std > c.maxLevelStdDb) continue;
       const kp = Math.round(this.cwBin[l] as number);
@@ -1055,6 +1888,72 @@ export class JammingDetector {
       d.detail.widthBins = widthAt(psd, kp, 0.1);
       this.detections.push(d);
     }
+  }
+
+  /**
+   * Remember emissions that are modulated now (≥ modulatedMinBins wide): centre, width, channel power, time. The
+   * bare carrier a licensed NFM/mic user leaves in a speech pause sits on the same frequency at that power.
+   */
+  private noteModulated(fr: JammingFrame): void {
+    const c = this.cw;
+    if (!(c.carrierMemoryS > 0)) return;
+    const binHz = fr.spectrum.binHz;
+    for (let e = 0; e < fr.emissionCount; e++) {
+      const em = fr.emissions[e] as Emission;
+      // The 99 % bandwidth, not the extent: a strong bare tone's window sidelobes make a wide extent.
+      const wHz = em.occupiedBandwidthHz;
+      if (wHz < c.modulatedMinBins * binHz || em.snrDb < 6) continue;
+      // Wider than a licensed channel's user would be (a barrage, a sweep's smear) is not a user.
+      if (wHz > 400e3) continue;
+      let slot = -1;
+      let oldest = 0;
+      for (let m = 0; m < MAX_MODULATED; m++) {
+        const tol = Math.max(2 * binHz, 0.15 * Math.max(wHz, this.modWidthHz[m] as number));
+        if ((this.modSeenS[m] as number) > -Infinity && Math.abs((this.modHz[m] as number) - em.centerHz) <= tol) {
+          slot = m;
+          break;
+        }
+        if (slot < 0 && (oldest < 0 || (this.modSeenS[m] as number) < (this.modSeenS[oldest] as number))) oldest = m;
+      }
+      if (slot < 0) {
+        slot = oldest;
+        this.modHz[slot] = em.centerHz;
+        this.modLevelDb[slot] = em.channelPowerDbfs;
+        this.modWidthHz[slot] = wHz;
+      } else {
+        this.modHz[slot] = 0.8 * (this.modHz[slot] as number) + 0.2 * em.centerHz;
+        this.modLevelDb[slot] = 0.8 * (this.modLevelDb[slot] as number) + 0.2 * em.channelPowerDbfs;
+        this.modWidthHz[slot] = Math.max(0.9 * (this.modWidthHz[slot] as number), wHz);
+      }
+      this.modSeenS[slot] = fr.timeS;
+    }
+  }
+
+  /**
+   * A line at `hz` with peak level `levelDbfs` is a licensed user's bare carrier: an emission modulated within the
+   * last carrierMemoryS was centred there (within 2 bins or 15 % of its width; anywhere in the same licensed
+   * channel) with the same power (FM is constant-envelope: the bare carrier carries the whole channel power).
+   */
+  private isUsersCarrier(hz: number, levelDbfs: number, t: number, binHz: number): boolean {
+    const c = this.cw;
+    if (!(c.carrierMemoryS > 0)) return false;
+    let chLo = NaN;
+    let chHi = NaN;
+    for (const ch of this.licensed) {
+      if (hz >= ch.startHz && hz <= ch.stopHz) {
+        chLo = ch.startHz;
+        chHi = ch.stopHz;
+        break;
+      }
+    }
+    for (let m = 0; m < MAX_MODULATED; m++) {
+      if (!(t - (this.modSeenS[m] as number) <= c.carrierMemoryS)) continue;
+      const f = this.modHz[m] as number;
+      const near =
+        Math.abs(f - hz) <= Math.max(2 * binHz, 0.15 * (this.modWidthHz[m] as number)) || (f >= chLo && f <= chHi);
+      if (near && Math.abs((this.modLevelDb[m] as number) - levelDbfs) <= c.carrierLevelTolDb) return true;
+    }
+    return false;
   }
 
   private startLine(l: number, pos: number, levelDb: number, t: number): void {

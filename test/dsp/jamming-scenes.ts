@@ -182,6 +182,8 @@ export interface SceneResult {
   /** A copy of the last detection of each type. */
   last: Partial<Record<JammerType, JammerDetection>>;
   maxFloorRiseDb: number;
+  /** Copies of every detection of the last spectrum that had any. */
+  lastFound: JammerDetection[];
 }
 
 export interface SceneOptions {
@@ -230,6 +232,7 @@ export function runScene(components: Component[], o: SceneOptions): SceneResult 
     firstS: {},
     last: {},
     maxFloorRiseDb: -Infinity,
+    lastFound: [],
   };
   for (let t = 0; t < o.durationS; t += dtS) {
     noise.fill(ctx.floorLin);
@@ -250,6 +253,7 @@ export function runScene(components: Component[], o: SceneOptions): SceneResult 
     });
     res.frames++;
     res.maxFloorRiseDb = Math.max(res.maxFloorRiseDb, jam.features.floorRiseDb);
+    if (found.length) res.lastFound = found.map((d) => ({ ...d, detail: { ...d.detail } }));
     for (const ty of types) {
       const d = found.find((x) => x.type === ty);
       if (!d) continue;

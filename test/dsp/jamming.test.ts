@@ -119,10 +119,18 @@ describe('licensed-looking traffic stays quiet', () => {
     }
   });
 
-  it('a wide OFDM-like carrier (35 % of the band) switching on after learning is not a barrage', () => {
+  it('a wide OFDM-like carrier (35 % of the band) switching on after learning is not a barrage when its channel is licensed', () => {
     const on = (t: number) => t >= 15 && (t < 40 || t >= 45);
-    const r = runScene([...licensed(60, 30), ofdm(C - 300e3, 800e3, 12, on)], { durationS: 60, seed: 3 });
+    const comps = [...licensed(60, 30), ofdm(C - 300e3, 800e3, 12, on)];
+    const r = runScene(comps, {
+      durationS: 60,
+      seed: 3,
+      jamming: { licensedChannels: [{ startHz: C - 700e3, stopHz: C + 100e3 }] },
+    });
     expect(r.framesWith).toEqual({ barrage: 0, cw: 0, sweep: 0, pulse: 0 });
+    // Unlisted, a steady 800 kHz flat noise-like block is indistinguishable from a barrage and is reported as one.
+    const unlisted = runScene(comps, { durationS: 60, seed: 3 });
+    expect(unlisted.framesWith.barrage).toBeGreaterThan(100);
   });
 });
 
