@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_KINDS } from '../dsp/synth/examples.ts';
-import type { EmissionClass } from '../src/types.ts';
+import { EMISSION_CLASSES, type EmissionClass } from '../src/types.ts';
 import { TfjsClassifier } from './classifier.ts';
 import { expectedLabel, MODEL_CLASSES } from './classes.ts';
 import { makeFeatureExample, TRAIN_SAMPLE_RATE_HZ } from './dataset.ts';
@@ -23,20 +23,7 @@ import { DEFAULT_WEIGHTS_DIR } from './weights-io.ts';
 export const EVAL_SEED_BASE = 9_000_000;
 export const EVAL_SNRS_DB = [-5, 0, 5, 10, 15, 20, 25] as const;
 
-const LABELS: EmissionClass[] = [
-  'nfm',
-  'wfm',
-  'am',
-  'cw',
-  'fsk4',
-  'ofdm',
-  'mic',
-  'jam-barrage',
-  'jam-cw',
-  'jam-sweep',
-  'jam-pulse',
-  'unknown',
-];
+const LABELS: readonly EmissionClass[] = EMISSION_CLASSES;
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;

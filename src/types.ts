@@ -40,19 +40,22 @@ export interface Source {
   stop(): Promise<void>;
 }
 
-export type EmissionClass =
-  | 'nfm'
-  | 'wfm'
-  | 'am'
-  | 'cw'
-  | 'fsk4'
-  | 'ofdm'
-  | 'mic'
-  | 'jam-barrage'
-  | 'jam-cw'
-  | 'jam-sweep'
-  | 'jam-pulse'
-  | 'unknown';
+/** Emission classes the classifier assigns; the one list every layer (schemas, model, console) uses. */
+export const EMISSION_CLASSES = [
+  'nfm',
+  'wfm',
+  'am',
+  'cw',
+  'fsk4',
+  'ofdm',
+  'mic',
+  'jam-barrage',
+  'jam-cw',
+  'jam-sweep',
+  'jam-pulse',
+  'unknown',
+] as const;
+export type EmissionClass = (typeof EMISSION_CLASSES)[number];
 
 /** A frequency assignment of the plan. */
 export interface Assignment {
@@ -98,13 +101,15 @@ export interface TrackedEmission {
   bursts: number;
 }
 
-export type AlarmKind =
-  | 'unlicensed-emitter'
-  | 'out-of-mask'
-  | 'over-power'
-  | 'interference'
-  | 'jamming'
-  | 'sensor-fault';
+export const ALARM_KINDS = [
+  'unlicensed-emitter',
+  'out-of-mask',
+  'over-power',
+  'interference',
+  'jamming',
+  'sensor-fault',
+] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 export type AlarmSeverity = 'critical' | 'major' | 'minor' | 'warning';
 

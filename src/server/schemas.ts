@@ -2,34 +2,13 @@
  * JSON schemas of the console API: fastify validates every request with them and `openapi.ts` publishes the
  * same objects. Enumerations are declared once here, typed against the domain contracts in `src/types.ts`.
  */
-import type { AlarmKind, AlarmSeverity, EmissionClass, SensorMode, SourceKind } from '../types.ts';
+import { ALARM_KINDS, EMISSION_CLASSES, type AlarmSeverity, type SensorMode, type SourceKind } from '../types.ts';
 import { ROLES, USERNAME_PATTERN, MIN_PASSWORD_LENGTH } from './auth/users.ts';
 
-export const ALARM_KINDS = [
-  'unlicensed-emitter',
-  'out-of-mask',
-  'over-power',
-  'interference',
-  'jamming',
-  'sensor-fault',
-] as const satisfies readonly AlarmKind[];
+export { ALARM_KINDS, EMISSION_CLASSES };
 export const ALARM_SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const satisfies readonly AlarmSeverity[];
 export const SENSOR_MODES = ['dwell', 'sweep'] as const satisfies readonly SensorMode[];
 export const SOURCE_KINDS = ['usb', 'virtual', 'rtltcp', 'sigmf'] as const satisfies readonly SourceKind[];
-export const EMISSION_CLASSES = [
-  'nfm',
-  'wfm',
-  'am',
-  'cw',
-  'fsk4',
-  'ofdm',
-  'mic',
-  'jam-barrage',
-  'jam-cw',
-  'jam-sweep',
-  'jam-pulse',
-  'unknown',
-] as const satisfies readonly EmissionClass[];
 export const PHASES = ['before', 'during', 'after'] as const;
 
 /** RTL-SDR tuning range with margin, Hz: the API refuses frequencies no sensor could ever see. */
