@@ -160,7 +160,7 @@ export interface BarrageOptions {
   minWidthHz?: number;
   /**
    * Without per-frame input: RMS change of the run's segment levels from one spectrum to the next, dB, at most
-   * (default 1). A barrage is stationary noise; a fast sweep's smear or a fast pulse train averaged over a
+   * (default 0.5). A barrage is stationary noise; a fast sweep's smear or a fast pulse train averaged over a
    * spectrum wobbles by ±1–2 dB as the crossings/pulses per spectrum change.
    */
   maxStepDb?: number;
@@ -264,13 +264,16 @@ export interface CwOptions {
   channels?: ReadonlyArray<{ startHz: number; stopHz: number }>;
   /**
    * A line at the frequency of an emission that was modulated (≥ `modulatedMinBins` wide) within the last
-   * `carrierMemoryS` seconds, at that emission's power (± `carrierLevelTolDb`), is that user's bare carrier (a
+   * `carrierMemoryS` seconds, at about that emission's power (`carrierLevelTolDb`), is that user's bare carrier (a
    * speech pause), not a CW jammer. Default 10 s; 0 turns the rule off.
    */
   carrierMemoryS?: number;
   /** 99 % occupied bandwidth of an emission that counts as modulated, bins (default 5). */
   modulatedMinBins?: number;
-  /** Level match between the bare carrier's peak and the modulated emission's channel power, dB (default 5). */
+  /**
+   * Level match between the bare carrier's peak and the modulated emission's channel power, dB (default 5): the
+   * line may not be stronger than that by more than this, nor weaker by more than this + 10 dB.
+   */
   carrierLevelTolDb?: number;
 }
 
@@ -308,6 +311,8 @@ const MAX_REPORTS = 4;
 const MAX_MODULATED = 64;
 /** Frames kept for the per-frame detectors (≈ 1.7 s at 2.4 MS/s, N = 2048). */
 const FRAME_RING = 2048;
+/** Per-frame results stand this long after the latest frame, s. */
+const FRAME_STALE_S = 0.25;
 /** Seconds a sweep is remembered to explain periodic energy in the segments it crosses. */
 const SWEEP_MEMORY_S = 5;
 
@@ -348,6 +353,7 @@ export class JammingDetector {
   private segMean = new Float64Array(0);
   private segMeanPrev = new Float64Array(0);
   private segMeanPrevOk = false;
+  private segFloorPrev = new Float64Array(0);
   /** Long-term (≈ 2 s) mean of each segment's power over its noise (occupancy for the group-contrast test). */
   private segOcc = new Float64Array(0);
   /** Summed power over each segment's occupied neighbourhood this spectrum, and its means while on / off, dB. */
@@ -365,6 +371,7 @@ export class JammingDetector {
   private fCount = 0;
   /** Frames appended by the latest update (0 = no per-frame input this spectrum). */
   private fNew = 0;
+  private framesFresh = false;
   private fNoise = new Float64Array(0);
   private fP10 = new Float64Array(0);
   private fP50 = new Float64Array(0);
@@ -392,7 +399,15 @@ export class JammingDetector {
   // Barrage state.
   private barrageSinceS = NaN;
   private barrageActive = false;
-  private readonly barrageDet = newDetection('barrage', ['riseDb', 'fraction', 'flatness', 'durationS']);
+  private readonly barrageDet = newDetection('barrage', [
+    'riseDb',
+    'fraction',
+    'flatness',
+    'durationS',
+    'widthHz',
+    'stepDb',
+    'frameSpreadDb',
+  ]);
 
   // Sweep tracker state: MAX_SWEEP_TRACKS tracks × historyPoints points.
   private readonly candHz = new Float64Array(MAX_CANDIDATES);
@@ -473,7 +488,7 @@ export class JammingDetector {
       minRelFlatness: 0.75,
       persistS: 2,
       minWidthHz: 300e3,
-      maxStepDb: 1,
+      maxStepDb: 0.5,
       maxFrameSpreadDb: 3,
       ...opts.barrage,
     };
@@ -555,6 +570,7 @@ export class JammingDetector {
     this.segScratch = new Float64Array(s);
     this.segMean = new Float64Array(s);
     this.segMeanPrev = new Float64Array(s);
+    this.segFloorPrev = new Float64Array(s);
     this.segMeanPrevOk = false;
     this.segOcc = new Float64Array(s);
     this.segGroupDb = new Float64Array(s);
@@ -674,8 +690,11 @@ export class JammingDetector {
 
     this.detections.length = 0;
     this.appendFrames(fr);
+    // Frames may arrive in batches that do not line up with the spectra (a chunk's frames all before the first of
+    // two spectra): between batches the latest per-frame results stand while the frames are recent.
+    this.framesFresh = this.fCount > 0 && (this.fT[this.fSlot(1, 0)] as number) >= fr.timeS - FRAME_STALE_S;
     if (tracker.learned && this.fNew > 0) this.analyzeFrames(fr);
-    else {
+    else if (!tracker.learned || !this.framesFresh) {
       this.framePulseReports = 0;
       this.fastSweepActive = false;
     }
@@ -686,6 +705,7 @@ export class JammingDetector {
     this.noteModulated(fr);
     this.detectCw(fr);
     this.segMeanPrev.set(this.segMean);
+    this.segFloorPrev.set(fr.floor.segmentFloorLin);
     this.segMeanPrevOk = true;
     return this.detections;
   }
@@ -842,18 +862,17 @@ export class JammingDetector {
       this.runStepEma = 0;
       return false;
     }
-    // Steadiness from one spectrum to the next (mean |Δ| of the run's segment levels, smoothed).
+    // Steadiness from one spectrum to the next: median |Δ| of the run's segment floors (robust to licensed
+    // carriers riding on top), smoothed.
     if (this.segMeanPrevOk && this.runFirst >= 0) {
-      let sum = 0;
       let c = 0;
       for (let q = bestA; q <= bestB; q++) {
-        const x = this.segMean[q] as number;
-        const y = this.segMeanPrev[q] as number;
+        const x = est.segmentFloorLin[q] as number;
+        const y = this.segFloorPrev[q] as number;
         if (!(x > 0 && y > 0)) continue;
-        sum += Math.abs(10 * Math.log10(x / y));
-        c++;
+        this.segScratch[c++] = Math.abs(10 * Math.log10(x / y));
       }
-      if (c > 0) this.runStepEma += 0.3 * (sum / c - this.runStepEma);
+      if (c > 0) this.runStepEma += 0.3 * (quickselect(this.segScratch, c, c >> 1) - this.runStepEma);
     }
     this.runFirst = bestA;
     this.runLast = bestB;
@@ -927,7 +946,7 @@ export class JammingDetector {
       ok = relFlat >= this.b.minRelFlatness;
       lo = this.refineEdge(fr, a, -1, level);
       hi = this.refineEdge(fr, b, +1, level);
-      if (ok && this.fNew > 0) {
+      if (ok && this.framesFresh) {
         // Per frame: a barrage is on all the time (a pulse train is not) and nothing inside it is a fast sweep.
         spreadDb = this.frameSpreadDb(fr, lo, hi);
         if (spreadDb > this.b.maxFrameSpreadDb) ok = false;
@@ -955,6 +974,9 @@ export class JammingDetector {
     d.detail.fraction = fraction;
     d.detail.flatness = relFlat;
     d.detail.durationS = dur;
+    d.detail.widthHz = hi - lo;
+    d.detail.stepDb = this.runStepEma;
+    d.detail.frameSpreadDb = spreadDb;
     this.detections.push(d);
   }
 
@@ -998,7 +1020,7 @@ export class JammingDetector {
       }
     }
     if (b0 < 0) return 0;
-    const w = Math.min(this.fCount, Math.max(this.fNew, 32));
+    const w = Math.min(this.fCount, Math.max(this.fNew, 64));
     for (let j = 0; j < w; j++) {
       const slot = (this.fHead - w + j + this.fCap) % this.fCap;
       let sum = 0;
@@ -1922,7 +1944,9 @@ export class JammingDetector {
         this.modWidthHz[slot] = wHz;
       } else {
         this.modHz[slot] = 0.8 * (this.modHz[slot] as number) + 0.2 * em.centerHz;
-        this.modLevelDb[slot] = 0.8 * (this.modLevelDb[slot] as number) + 0.2 * em.channelPowerDbfs;
+        // FM is constant-envelope: the user's power is the highest reading (a spectrum cut into pieces at interior
+        // dips reads lower); let it sag slowly so a user who turned down is followed.
+        this.modLevelDb[slot] = Math.max(em.channelPowerDbfs, (this.modLevelDb[slot] as number) - 0.05);
         this.modWidthHz[slot] = Math.max(0.9 * (this.modWidthHz[slot] as number), wHz);
       }
       this.modSeenS[slot] = fr.timeS;
@@ -1951,7 +1975,10 @@ export class JammingDetector {
       const f = this.modHz[m] as number;
       const near =
         Math.abs(f - hz) <= Math.max(2 * binHz, 0.15 * (this.modWidthHz[m] as number)) || (f >= chLo && f <= chHi);
-      if (near && Math.abs((this.modLevelDb[m] as number) - levelDbfs) <= c.carrierLevelTolDb) return true;
+      // Not stronger than the modulated emission (a jammer parked on a user's carrier is); weaker by up to 10 dB
+      // more than the tolerance, since adjacent users merged into one emission read as their sum.
+      const dl = levelDbfs - (this.modLevelDb[m] as number);
+      if (near && dl <= c.carrierLevelTolDb && dl >= -c.carrierLevelTolDb - 10) return true;
     }
     return false;
   }
