@@ -10,7 +10,8 @@ import type { WebhookConfig } from '../alarms/webhooks.ts';
 import { loadPlanFile, validatePlanOrThrow } from '../plan/index.ts';
 import { RecordingCatalog } from '../recording/catalog.ts';
 import { alarmPoint, channelPoint, emissionPoint, noiseFloorPoint, sensorHealthPoint } from '../storage/schema.ts';
-import { HeuristicClassifier, type Classifier } from '../tracking/classifier.ts';
+import type { Classifier } from '../tracking/classifier.ts';
+import { sensorClassification, sharedClassifier } from './classifier.ts';
 import type {
   Alarm,
   AlarmFilter,
@@ -47,6 +48,10 @@ export interface MonitorOptions {
   planFile?: string;
   store: MeasurementStore;
   sensors: SensorSpec[];
+  /**
+   * Shared classifier, wrapped per sensor so it reads that sensor's recent IQ. Default: the tfjs model loaded
+   * once per process (`unknown` labels and one log line when its weights cannot be loaded).
+   */
   classifier?: Classifier;
   /** One worker thread per sensor (default true); false runs pipelines on the main thread (tests). */
   workers?: boolean;
@@ -118,8 +123,9 @@ export class Monitor implements MonitorApi {
       m.queue(alarmPoint(ev.alarm, ev.type));
       if (ev.type === 'raised') m.captureEvidence(ev.alarm);
     });
-    const classifier = o.classifier ?? new HeuristicClassifier();
+    const inner = o.classifier ?? (await sharedClassifier(o.log ?? ((l) => console.error(l))));
     for (const s of o.sensors) {
+      const cls = sensorClassification(inner);
       const node = new SensorNode({
         id: s.id,
         name: s.name ?? s.id,
@@ -127,7 +133,8 @@ export class Monitor implements MonitorApi {
         mode: s.mode ?? (s.ranges?.length ? 'sweep' : 'dwell'),
         ranges: s.ranges,
         alarms,
-        classifier,
+        classifier: cls.classifier,
+        iqHistory: cls.history,
         getPlan: () => m.currentPlan,
         pipeline: o.pipeline ?? {},
         useWorker: o.workers ?? true,

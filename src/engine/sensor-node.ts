@@ -20,6 +20,8 @@ import type {
 } from '../types.ts';
 import { OccupancyAccumulator } from './occupancy.ts';
 import type { EvidenceRecorder } from '../recording/evidence.ts';
+import type { IqHistory } from '../../models/iq-history.ts';
+import { spectrumPieces } from '../pipeline/analyze.ts';
 
 export interface SensorNodeOptions {
   id: string;
@@ -40,6 +42,8 @@ export interface SensorNodeOptions {
   sweepDwellMs?: number;
   /** Keeps the last seconds of IQ and records evidence when an alarm of this sensor is raised. */
   evidence?: EvidenceRecorder;
+  /** Recent IQ the classifier (a ChannelExtractingClassifier over it) cuts emission channels from. */
+  iqHistory?: IqHistory;
 }
 
 export class SensorNode {
@@ -97,6 +101,8 @@ export class SensorNode {
     const onFrames = (frames: PipelineFrame[]) => {
       for (const f of frames) this.consumer.consume(f);
     };
+    this.inProcess = !this.o.useWorker;
+    this.spectrumSamples = (opts.fftSize ?? 2048) * (opts.averages ?? 32);
     this.handle = this.o.useWorker
       ? await WorkerPipeline.create(opts, onFrames, (e) => this.fault('pipeline', e.message, Date.now()))
       : new InProcessPipeline(opts, onFrames);
@@ -171,6 +177,17 @@ export class SensorNode {
     }
     this.o.evidence?.onBlock(b);
     for (const tap of this.taps) tap(b);
+    if (this.inProcess) {
+      // On this thread the classifier runs while frames are consumed: keep the IQ in step with the spectra (cut
+      // at the same sample indices as `analyze`), so a replay of this stream classifies from the same samples.
+      if (this.originIndex < 0) this.originIndex = b.sampleIndex;
+      for (const piece of spectrumPieces(b, this.originIndex, this.spectrumSamples)) {
+        this.o.iqHistory?.pushBlock(piece);
+        this.handle!.push(piece);
+      }
+      return;
+    }
+    this.o.iqHistory?.pushBlock(b);
     if (!this.handle!.push(b)) {
       // The worker is behind: the block is lost for analysis; say so once per second at most.
       this.status.samplesLost += n;
@@ -192,6 +209,9 @@ export class SensorNode {
     }
   }
   private lastDropReportMs = 0;
+  private inProcess = false;
+  private originIndex = -1;
+  private spectrumSamples = 65536;
 
   private onSourceEvent(ev: SourceEvent): void {
     const now = Math.max(this.lastTimeMs, Date.now());

@@ -6,7 +6,10 @@
 import { AlarmManager } from '../alarms/manager.ts';
 import { openRecording, SigmfPlayer } from '../recording/sigmfReader.ts';
 import type { Alarm, FrequencyPlan, IqBlock, Source, TrackedEmission } from '../types.ts';
-import { HeuristicClassifier, type Classifier } from '../tracking/classifier.ts';
+import type { Classifier } from '../tracking/classifier.ts';
+import { IqHistory } from '../../models/iq-history.ts';
+import { ChannelExtractingClassifier } from '../../models/channel-classifier.ts';
+import { sharedClassifier } from '../engine/classifier.ts';
 import { FrameConsumer } from './consumer.ts';
 import { SpectralPipeline, type SpectralOptions } from './spectral.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
@@ -36,7 +39,13 @@ export type AnalyzeRecord = DetectionRecord | AlarmRecord;
 
 export interface AnalyzeOptions {
   plan?: FrequencyPlan;
+  /**
+   * Classifier (it is given each emission's channel IQ cut from the recent samples). Default: the shared tfjs
+   * model (`unknown` labels when its weights cannot be loaded), loaded before the first block.
+   */
   classifier?: Classifier;
+  /** Diagnostics (a classifier that could not be loaded). Default console.error. */
+  log?: (line: string) => void;
   pipeline?: Partial<SpectralOptions>;
   signal?: AbortSignal;
   /** Live sources: stop after this many seconds of samples. */
@@ -59,6 +68,11 @@ export class Analyzer {
   private pipeline: SpectralPipeline | null = null;
   private consumer: FrameConsumer | null = null;
   private alarms!: AlarmManager;
+  private classifier!: Classifier;
+  /** Recent IQ the classifier cuts channels from; filled piece by piece in step with the spectra. */
+  private readonly iqHistory = new IqHistory();
+  private originIndex = NaN;
+  private spectrumSamples = 65536;
   private t0Ms = NaN;
   private binHz = 1;
   private samples = 0;
@@ -74,6 +88,7 @@ export class Analyzer {
 
   static async create(o: AnalyzeOptions, emit: (r: AnalyzeRecord) => void): Promise<Analyzer> {
     const a = new Analyzer(o, emit);
+    a.classifier = new ChannelExtractingClassifier(o.classifier ?? (await sharedClassifier(o.log)), a.iqHistory);
     // Analyze must not write the monitor's journal or call webhooks: an in-memory manager, no escalation.
     a.alarms = await AlarmManager.create({ escalateAfterMs: 0, maxRaisesPerMinute: 1000 });
     a.alarms.on((ev) => {
@@ -101,7 +116,9 @@ export class Analyzer {
   private setup(block: IqBlock): void {
     const plan = this.o.plan ?? { name: 'none', assignments: [] };
     this.binHz = block.sampleRateHz / (this.o.pipeline?.fftSize ?? 2048);
-    const classifier = this.o.classifier ?? new HeuristicClassifier();
+    this.spectrumSamples = (this.o.pipeline?.fftSize ?? 2048) * (this.o.pipeline?.averages ?? 32);
+    this.originIndex = block.sampleIndex;
+    const classifier = this.classifier;
     this.pipeline = new SpectralPipeline({
       sensorId: 'analyze',
       centerHz: block.centerHz,
@@ -144,11 +161,17 @@ export class Analyzer {
       this.t0Ms = block.timeMs;
       this.setup(block);
     }
-    const frames = this.pipeline!.push(block);
-    for (const f of frames) this.consumer!.consume(f);
+    // Classification reads the newest IQ when the queue runs it: feed the pipeline one spectrum span at a time
+    // (cut at fixed sample indices) and settle after each, so the labels do not depend on how the source
+    // happened to cut its blocks, nor on timing.
+    for (const piece of spectrumPieces(block, this.originIndex, this.spectrumSamples)) {
+      this.iqHistory.pushBlock(piece);
+      const frames = this.pipeline!.push(piece);
+      for (const f of frames) this.consumer!.consume(f);
+      if (frames.length) await this.consumer!.settle();
+    }
     this.samples += block.bytes.length / bytesPer(block.format);
     this.lastTimeMs = block.timeMs + (block.bytes.length / bytesPer(block.format) / block.sampleRateHz) * 1000;
-    if (frames.length) await this.consumer!.settle();
     await this.drainEnds();
   }
 
@@ -172,6 +195,34 @@ export class Analyzer {
       lostSamples: this.pipeline?.lostSamples ?? 0,
     };
   }
+}
+
+/**
+ * A block cut where sample index `originIndex + k · spanSamples` falls inside it (views of its bytes, times
+ * adjusted). One piece when no boundary falls inside.
+ */
+export function spectrumPieces(block: IqBlock, originIndex: number, spanSamples: number): IqBlock[] {
+  const bpe = bytesPer(block.format);
+  const n = block.bytes.length / bpe;
+  const pieces: IqBlock[] = [];
+  let at = 0;
+  while (at < n) {
+    const abs = block.sampleIndex + at - originIndex;
+    const toBoundary = spanSamples - (((abs % spanSamples) + spanSamples) % spanSamples);
+    const len = Math.min(n - at, toBoundary);
+    pieces.push(
+      at === 0 && len === n
+        ? block
+        : {
+            ...block,
+            bytes: block.bytes.subarray(at * bpe, (at + len) * bpe),
+            sampleIndex: block.sampleIndex + at,
+            timeMs: block.timeMs + (at / block.sampleRateHz) * 1000,
+          },
+    );
+    at += len;
+  }
+  return pieces;
 }
 
 function bytesPer(f: IqBlock['format']): number {

@@ -44,6 +44,7 @@ export class FrameConsumer {
           bandwidthHz: em.bandwidthHz,
           binHz: frame.binHz,
           snrDb: em.snrDb,
+          continuousOnS: continuousOnS(em),
         });
       }
       o.onEmission?.(ev.phase, em);
@@ -114,9 +115,15 @@ export class FrameConsumer {
       bandwidthHz: em.bandwidthHz,
       binHz,
       snrDb: em.snrDb,
+      continuousOnS: continuousOnS(em),
     });
     return { ...em, className: c.label, confidence: c.confidence };
   }
+}
+
+/** How long the emission has been on air without a break, s (0 once it keyed more than once): splits cw / jam-cw. */
+function continuousOnS(em: TrackedEmission): number {
+  return em.bursts <= 1 ? (em.lastSeenMs - em.firstSeenMs) / 1000 : 0;
 }
 
 function round(x: number): number {
