@@ -42,6 +42,8 @@ export interface MonitorConfig {
   sensors: SensorConfig[];
   /** Virtual venue: number of virtual dongles (2-3) and schedule time scale. */
   venue: { sensors: number; timeScale: number };
+  /** Spectrum history (waterfall rows under `<dataDir>/history`): whole UTC days older than `keepDays` are pruned. */
+  history: { keepDays: number };
   /** Stop after this many seconds (tests, demos). */
   durationS?: number;
 }
@@ -55,6 +57,7 @@ export function defaultConfig(): MonitorConfig {
     pipeline: { fftSize: 2048, averages: 32, pfa: 1e-5, workers: true },
     sensors: [],
     venue: { sensors: 3, timeScale: 1 },
+    history: { keepDays: 14 },
   };
 }
 
@@ -118,6 +121,7 @@ export function parseConfigText(
     'pipeline',
     'sensors',
     'venue',
+    'history',
     'durationS',
   ]);
   for (const k of Object.keys(r))
@@ -171,6 +175,8 @@ export function parseConfigText(
         password: str(i.password, ['storage', 'influx', 'password']),
       };
   }
+  const h = obj(r.history, ['history']);
+  cfg.history.keepDays = num(h.keepDays, ['history', 'keepDays'], 1, 3650) ?? cfg.history.keepDays;
   const a = obj(r.alarms, ['alarms']);
   cfg.alarms.escalateAfterS = num(a.escalateAfterS, ['alarms', 'escalateAfterS'], 0) ?? cfg.alarms.escalateAfterS;
   cfg.alarms.clearAfterS = num(a.clearAfterS, ['alarms', 'clearAfterS'], 0) ?? cfg.alarms.clearAfterS;

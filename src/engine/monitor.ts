@@ -32,6 +32,7 @@ import { SigmfWriter } from '../recording/sigmfWriter.ts';
 import { ApiError } from '../errors.ts';
 import { planHops } from '../scheduler/sweep.ts';
 import { SensorNode } from './sensor-node.ts';
+import { SpectrumHistory } from '../history/history.ts';
 
 export interface SensorSpec {
   id: string;
@@ -63,6 +64,11 @@ export interface MonitorOptions {
   keepEnded?: number;
   /** Record IQ evidence (pre/post trigger, s) when alarms are raised; false disables. Default { preS: 5, postS: 5 }. */
   evidence?: { preS?: number; postS?: number; maxBytes?: number } | false;
+  /**
+   * Spectrum history (waterfall rows of every sensor's lines) under `<dataDir>/history`; whole days older than
+   * `keepDays` (default 14) are pruned at start and daily. false disables it.
+   */
+  spectrumHistory?: { keepDays?: number } | false;
   log?: (line: string) => void;
 }
 
@@ -70,6 +76,8 @@ export class Monitor implements MonitorApi {
   readonly store: MeasurementStore;
   readonly bus = new EventBus();
   readonly alarmManager: AlarmManager;
+  /** Every sensor's spectrum lines as compact waterfall rows (null when disabled). */
+  readonly spectrumHistory: SpectrumHistory | null;
   private readonly nodes: SensorNode[] = [];
   private currentPlan: FrequencyPlan;
   private readonly history: { atMs: number; by: string; plan: FrequencyPlan }[] = [];
@@ -96,6 +104,36 @@ export class Monitor implements MonitorApi {
     this.log = o.log ?? (() => {});
     this.catalog = new RecordingCatalog([join(o.dataDir, 'recordings'), join(o.dataDir, 'evidence')]);
     this.history.push({ atMs: Date.now(), by: 'startup', plan: o.plan });
+    this.spectrumHistory =
+      o.spectrumHistory === false ? null : new SpectrumHistory({ dir: join(o.dataDir, 'history') });
+    if (this.spectrumHistory) {
+      const h = this.spectrumHistory;
+      this.bus.on('spectrum', (line) => {
+        try {
+          h.append(line);
+        } catch (e) {
+          // A full or failing disk loses history rows, never the monitoring.
+          this.historyFailure(e);
+        }
+      });
+    }
+  }
+
+  private historyFailedAtMs = 0;
+  private historyFailure(e: unknown): void {
+    if (Date.now() - this.historyFailedAtMs < 60_000) return;
+    this.historyFailedAtMs = Date.now();
+    this.log(`spectrum history not written: ${(e as Error).message}`);
+  }
+
+  private pruneHistory(): void {
+    const h = this.spectrumHistory;
+    if (!h || this.o.spectrumHistory === false) return;
+    const keepDays = this.o.spectrumHistory?.keepDays ?? 14;
+    h.prune(keepDays).then(
+      (days) => days.length && this.log(`spectrum history: pruned ${days.length} day(s) older than ${keepDays}`),
+      (e: unknown) => this.log(`spectrum history not pruned: ${(e as Error).message}`),
+    );
   }
 
   static async create(o: MonitorOptions): Promise<Monitor> {
@@ -190,6 +228,8 @@ export class Monitor implements MonitorApi {
     this.timers.push(setInterval(() => void this.flushPoints(), 1000));
     this.timers.push(setInterval(() => this.periodic(), (this.o.storageIntervalS ?? 10) * 1000));
     this.timers.push(setInterval(() => void this.refreshRecordings(), 10_000));
+    this.timers.push(setInterval(() => this.pruneHistory(), 24 * 3_600_000));
+    this.pruneHistory();
     for (const t of this.timers) t.unref?.();
     void this.refreshRecordings();
     if (this.o.planFile) this.watchPlan(this.o.planFile);
@@ -205,6 +245,12 @@ export class Monitor implements MonitorApi {
     this.periodic();
     this.alarmManager.tick(this.nowMs());
     await this.flushPoints();
+    try {
+      this.spectrumHistory?.flush();
+      this.spectrumHistory?.close();
+    } catch (e) {
+      this.historyFailure(e);
+    }
     await this.alarmManager.close();
   }
 

@@ -164,6 +164,7 @@ export async function setupMonitor(cfg: MonitorConfig, ov: SetupOverrides = {}):
       webhooks: cfg.alarms.webhooks,
     },
     storageIntervalS: cfg.storage.intervalS,
+    spectrumHistory: { keepDays: cfg.history.keepDays },
     log: ov.log,
   });
   return { monitor, plan, planFile, summary };

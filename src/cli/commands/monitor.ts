@@ -9,6 +9,7 @@ import { ConfigError } from '../../errors.ts';
 import { defaultConfig, loadConfigFile, parseSweepFlag } from '../../config.ts';
 import { setupMonitor } from '../../engine/setup.ts';
 import type { MonitorApi } from '../../types.ts';
+import { spectrumHistoryAdapter } from '../../server/history.ts';
 
 const USAGE = `usage: bandwatch monitor [--config FILE] [--input rtltcp://HOST:PORT|usb[:SERIAL]|virtual[:SCENE]|REC.sigmf-meta]
          [--plan PLAN] [--center-hz HZ] [--sample-rate HZ] [--gain DB|auto] [--sweep START:STOP[,START:STOP...]]
@@ -138,6 +139,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         host: cfg.console.host,
         port: cfg.console.port,
         adminPassword: cfg.console.adminPassword,
+        // The console's history view, report waterfalls and evidence links read the stored rows.
+        ...(monitor.spectrumHistory ? { history: spectrumHistoryAdapter(monitor.spectrumHistory) } : {}),
         print: (l: string) => io.err(l),
       });
       const url = await server.listen();
