@@ -379,6 +379,8 @@ export class JammingDetector {
   private fMean = new Float64Array(0);
   private fScratch = new Float64Array(0);
   private fSum = new Float64Array(0);
+  /** On/off state per band per window frame of the latest fast-pulse analysis. */
+  private fState = new Uint8Array(0);
   private fPulsePeriod = new Float64Array(0);
   private fPulseDuty = new Float64Array(0);
   private fPulseCycles = new Int32Array(0);
@@ -1058,6 +1060,7 @@ export class JammingDetector {
       this.fMean = new Float64Array(nb);
       this.fScratch = new Float64Array(FRAME_RING);
       this.fSum = new Float64Array(FRAME_RING);
+      this.fState = new Uint8Array(FRAME_RING * nb);
       this.fPulsePeriod = new Float64Array(nb);
       this.fPulseDuty = new Float64Array(nb);
       this.fPulseCycles = new Int32Array(nb);
@@ -1140,6 +1143,8 @@ export class JammingDetector {
       const hiT = mid * 1.41;
       const loT = mid / 1.41;
       let state = (this.fP[this.fSlot(w, 0) * nb + b] as number) >= mid ? 1 : 0;
+      const st = b * FRAME_RING;
+      this.fState[st] = state;
       let edges = 0;
       let firstT = NaN;
       let lastT = NaN;
@@ -1155,10 +1160,15 @@ export class JammingDetector {
           lastT = t;
           edges++;
         } else if (state === 1 && x <= loT) state = 0;
+        this.fState[st + j] = state;
       }
       if (k < pu.frameMinCycles) continue;
       const period = (lastT - firstT) / k;
       if (!(period <= pu.frameMaxPeriodS) || period < 2 * frameDt) continue;
+      // The keying fills the window (a signal switching on mid-window with a flickering edge is not a clock).
+      const t0 = this.fT[this.fSlot(w, 0)] as number;
+      const t1 = this.fT[this.fSlot(w, w - 1)] as number;
+      if (firstT - t0 > 2 * period + frameDt || t1 - lastT > 2 * period + frameDt) continue;
       // Every interval within tolerance of the mean (a clock); a tenth may be off by a frame more (edge frames).
       let bad = 0;
       for (let j = 0; j < k; j++) {
@@ -1202,15 +1212,26 @@ export class JammingDetector {
       while (lo > 0 && b0 - lo < 4 && (this.fMean[lo - 1] as number) >= 2) lo--;
       let hi = e;
       while (hi < nb - 1 && hi - e < 4 && (this.fMean[hi + 1] as number) >= 2) hi++;
+      // Mean of that sum while the group's first band is on vs while it is off: a jammer's keying shows in the
+      // whole emission; an FM signal's edge band flickering with the audio leaves the sum unchanged.
+      let onSum = 0;
+      let onN = 0;
+      let offSum = 0;
+      let offN = 0;
+      const st = b0 * FRAME_RING;
       for (let j = 0; j < w; j++) {
         const slot = this.fSlot(w, j);
         let sum = 0;
         for (let q = lo; q <= hi; q++) sum += this.fP[slot * nb + q] as number;
-        this.fSum[j] = sum;
+        if (this.fState[st + j]) {
+          onSum += sum;
+          onN++;
+        } else {
+          offSum += sum;
+          offN++;
+        }
       }
-      const g90 = quickselect(this.fSum, w, Math.floor(0.9 * (w - 1)));
-      const g10 = quickselect(this.fSum, w, Math.floor(0.1 * (w - 1)));
-      const gDb = g10 > 0 ? 10 * Math.log10(g90 / g10) : 0;
+      const gDb = onN > 0 && offN > 0 && offSum > 0 ? 10 * Math.log10(onSum / onN / (offSum / offN)) : 0;
       if (gDb < pu.minGroupContrastDb) continue;
       const d = this.framePulseDets[reports++] as JammerDetection;
       d.startHz = sp.startHz + (this.fEdges[b0] as number) * sp.binHz;

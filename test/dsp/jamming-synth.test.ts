@@ -287,7 +287,7 @@ describe('licensed traffic raises no jamming (real chain)', () => {
     expect(bare.framesWith.cw).toBeGreaterThan(0);
   });
 
-  it("a CW jammer parked on a talking NFM user's carrier (12 dB stronger) is still CW within 1 s", () => {
+  it("a CW jammer on an NFM user's frequency right after it talked (12 dB stronger than it) is still CW within 1 s", () => {
     const c = 446.1e6;
     const r = runChain({
       centerHz: c,
