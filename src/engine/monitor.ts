@@ -69,6 +69,8 @@ export interface MonitorOptions {
    * `keepDays` (default 14) are pruned at start and daily. false disables it.
    */
   spectrumHistory?: { keepDays?: number } | false;
+  /** How often `store.health()` is polled, ms (at most half the alarm clear hysteresis). Default 2000. */
+  storageHealthPollMs?: number;
   log?: (line: string) => void;
 }
 
@@ -229,6 +231,11 @@ export class Monitor implements MonitorApi {
     this.timers.push(setInterval(() => this.periodic(), (this.o.storageIntervalS ?? 10) * 1000));
     this.timers.push(setInterval(() => void this.refreshRecordings(), 10_000));
     this.timers.push(setInterval(() => this.pruneHistory(), 24 * 3_600_000));
+    // The InfluxDB store spools instead of throwing during an outage: only its health says storage is down. Poll
+    // faster than the clear hysteresis so the alarm stays up for as long as the outage lasts.
+    const clearMs = (this.o.alarms?.clearAfterS ?? 3) * 1000;
+    const pollMs = Math.max(50, Math.min(this.o.storageHealthPollMs ?? 2000, clearMs / 2));
+    this.timers.push(setInterval(() => this.pollStorageHealth(), pollMs));
     this.pruneHistory();
     for (const t of this.timers) t.unref?.();
     void this.refreshRecordings();
@@ -439,6 +446,54 @@ export class Monitor implements MonitorApi {
     }
   }
 
+  private storageHealthDown = false;
+  private lastHealthUpdate = { atMs: 0, spooledPoints: -1 };
+
+  /** Raise / refresh / clear the `sensor-fault` "storage down" alarm from `store.health()`. */
+  private pollStorageHealth(): void {
+    let h: ReturnType<MeasurementStore['health']>;
+    try {
+      h = this.store.health();
+    } catch (e) {
+      h = { ok: false, spooledPoints: 0, detail: `health check failed: ${(e as Error).message}` };
+    }
+    const t = this.nowMs();
+    if (h.ok) {
+      if (!this.storageHealthDown) return;
+      this.storageHealthDown = false;
+      this.log('storage healthy again');
+      // A failing direct write (flushPoints) keeps the same alarm up until a write succeeds.
+      if (!this.storageFailing)
+        this.alarmManager.resolve({ sensorId: 'storage', kind: 'sensor-fault', key: 'fault:storage' }, t);
+      return;
+    }
+    if (!this.storageHealthDown) {
+      this.log(`storage down: ${h.detail ?? 'unhealthy'} (${h.spooledPoints} spooled)`);
+      this.lastHealthUpdate = { atMs: t, spooledPoints: h.spooledPoints };
+    }
+    this.storageHealthDown = true;
+    const a = this.alarmManager.report({
+      sensorId: 'storage',
+      kind: 'sensor-fault',
+      severity: 'major',
+      timeMs: t,
+      centerHz: null,
+      bandwidthHz: null,
+      levelDbfs: null,
+      assignmentId: null,
+      key: 'fault:storage',
+      detail: { reason: 'storage down', spooledPoints: h.spooledPoints, ...(h.detail ? { storage: h.detail } : {}) },
+    });
+    // The manager announces updates only for changes of level/frequency/class/severity; tell the console (bus)
+    // how the spool grows, at most every 2 s (journal and webhooks keep raise/clear).
+    if (a && h.spooledPoints !== this.lastHealthUpdate.spooledPoints) {
+      if (t - this.lastHealthUpdate.atMs >= 2000) {
+        this.lastHealthUpdate = { atMs: t, spooledPoints: h.spooledPoints };
+        this.bus.emit('alarm', { type: 'updated', alarm: structuredClone(a) });
+      }
+    }
+  }
+
   private async flushPoints(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (!this.pointQueue.length) return;
@@ -449,7 +504,12 @@ export class Monitor implements MonitorApi {
         await this.store.writePoints(batch);
         if (this.storageFailing) {
           this.storageFailing = false;
-          this.alarmManager.resolve({ sensorId: 'storage', kind: 'sensor-fault', key: 'fault:storage' }, this.nowMs());
+          // Written, but maybe only to the outage spool: then the health poll keeps the alarm.
+          if (!this.storageHealthDown)
+            this.alarmManager.resolve(
+              { sensorId: 'storage', kind: 'sensor-fault', key: 'fault:storage' },
+              this.nowMs(),
+            );
         }
       } catch (e) {
         // Keep the points for the next attempt and say so.
