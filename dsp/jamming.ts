@@ -702,7 +702,14 @@ export class JammingDetector {
     }
     this.detectBarrage(fr, fraction, runFound);
     this.detectSweep(fr);
-    if (this.fastSweepActive && !this.sweepCovers(this.fastSweepDet)) this.detections.push(this.fastSweepDet);
+    if (this.fastSweepActive) {
+      // Remembered like a tracked sweep: periodic energy it leaves in the segments it crosses is not a pulse.
+      this.sweepSeenS = fr.timeS;
+      this.sweepLoHz = this.fastSweepDet.startHz;
+      this.sweepHiHz = this.fastSweepDet.stopHz;
+      this.sweepPeriodS = this.fastSweepDet.detail.periodS as number;
+      if (!this.sweepCovers(this.fastSweepDet)) this.detections.push(this.fastSweepDet);
+    }
     if (tracker.learned) this.detectPulse(fr);
     this.noteModulated(fr);
     this.detectCw(fr);
