@@ -25,14 +25,24 @@ export interface RuleContext {
   overPowerHysteresisDb?: number;
   /** In channels at least 20 bins wide, emissions narrower than this many bins are not judged. Default 5. */
   minWideChannelBins?: number;
-  /** In wide channels, a second emission is interference only within this many dB of the user's power. Default 3. */
+  /** In wide channels, a second emission is interference only within this many dB of the user's power. Default 6. */
   wideInterferenceDb?: number;
+  /** ...and only with at least this SNR, dB (a microphone's own weak Bessel lines are not). Default 10. */
+  minWideInterferenceSnrDb?: number;
+  /**
+   * Emission alarms (unlicensed, out-of-mask, over-power on a new emission, interference) wait until the emission
+   * has been tracked this long, ms, so that a jammer's own energy is reported as jamming first (the jamming
+   * detector needs ~0.5 s) and a piece of a moving spectrum is not judged on a glimpse. Default 450.
+   */
+  holdMs?: number;
+  /** `unlicensed-emitter` needs at least this SNR, dB (skirts and lines of licensed users are 1-5 dB). Default 6. */
+  minUnlicensedSnrDb?: number;
 }
 
 export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: RuleContext): AlarmCondition[] {
   const active = activeAssignments(ctx.plan, ctx.timeMs);
   const out: AlarmCondition[] = [];
-  const byAssignment = new Map<string, { em: TrackedEmission; offset: number; ok: boolean }[]>();
+  const byAssignment = new Map<string, { em: TrackedEmission; offset: number; ok: boolean; fit: number }[]>();
   const base = (em: TrackedEmission) => ({
     sensorId: ctx.sensorId,
     timeMs: ctx.timeMs,
@@ -43,11 +53,14 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
     className: em.className,
     confidence: em.confidence,
   });
+  const holdMs = ctx.holdMs ?? 450;
+  const held = (em: TrackedEmission) => ctx.timeMs - em.firstSeenMs < holdMs;
   for (const em of emissions) {
     if (em.endedMs !== undefined) continue;
     if (insideJammed(em, ctx.jammedRanges)) continue;
     const m = matchAssignment(em.centerHz, em.bandwidthHz, active, { resolutionHz: ctx.binHz });
     if (!m.assignment) {
+      if (held(em) || em.snrDb < (ctx.minUnlicensedSnrDb ?? 6)) continue;
       out.push({
         ...base(em),
         kind: 'unlicensed-emitter',
@@ -62,15 +75,16 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
     // far more often than anything else: they are left to the CW-jammer detector instead of the mask rules.
     if (a.bandwidthHz >= 20 * ctx.binHz && em.bandwidthHz < (ctx.minWideChannelBins ?? 5) * ctx.binHz) continue;
     const list = byAssignment.get(a.id) ?? [];
-    list.push({ em, offset: Math.abs(m.offsetHz), ok: m.relation === 'ok' });
+    list.push({ em, offset: Math.abs(m.offsetHz), ok: m.relation === 'ok', fit: fit(a, em, ctx.timeMs) });
     byAssignment.set(a.id, list);
   }
   for (const [id, list] of byAssignment) {
     const a = active.find((x) => x.id === id)!;
     const wide = a.bandwidthHz >= 20 * ctx.binHz;
     // The licensed user: in a narrow channel the in-mask emission nearest the assigned centre; in a wide channel
-    // the strongest (its own spectral fragments are weaker and must not count as interference).
-    if (wide) list.sort((x, y) => y.em.channelPowerDbfs - x.em.channelPowerDbfs);
+    // the best fit to the assignment (centre, width, age), never simply the strongest: an interferer may well be
+    // stronger than the microphone it sits on.
+    if (wide) list.sort((x, y) => x.fit - y.fit);
     else
       list.sort(
         (x, y) => Number(y.ok) - Number(x.ok) || x.offset - y.offset || y.em.channelPowerDbfs - x.em.channelPowerDbfs,
@@ -78,14 +92,21 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
     list.forEach((entry, i) => {
       const em = entry.em;
       if (i > 0) {
-        // In a wide channel only an emission nearly as strong as the user is called interference.
-        if (wide && em.channelPowerDbfs < list[0]!.em.channelPowerDbfs - (ctx.wideInterferenceDb ?? 3)) return;
-        // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
+        if (held(em)) return;
         const user = list[0]!.em;
-        const overlapHz =
-          Math.min(em.centerHz + em.bandwidthHz / 2, user.centerHz + user.bandwidthHz / 2) -
-          Math.max(em.centerHz - em.bandwidthHz / 2, user.centerHz - user.bandwidthHz / 2);
-        if (overlapHz > 0.25 * Math.min(em.bandwidthHz, user.bandwidthHz)) return;
+        if (wide) {
+          // The pipeline keeps a wide channel's user in one piece and lets only a separate, persistent band stand
+          // apart; still, a far weaker one or one sitting on the user's own centre is not called interference.
+          if (em.channelPowerDbfs < user.channelPowerDbfs - (ctx.wideInterferenceDb ?? 6)) return;
+          if (em.snrDb < (ctx.minWideInterferenceSnrDb ?? 10)) return;
+          if (Math.abs(em.centerHz - user.centerHz) < user.bandwidthHz / 4) return;
+        } else {
+          // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
+          const overlapHz =
+            Math.min(em.centerHz + em.bandwidthHz / 2, user.centerHz + user.bandwidthHz / 2) -
+            Math.max(em.centerHz - em.bandwidthHz / 2, user.centerHz - user.bandwidthHz / 2);
+          if (overlapHz > 0.25 * Math.min(em.bandwidthHz, user.bandwidthHz)) return;
+        }
         out.push({
           ...base(em),
           kind: 'interference',
@@ -96,7 +117,8 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
         return;
       }
       const m = matchAssignment(em.centerHz, em.bandwidthHz, [a], { resolutionHz: ctx.binHz });
-      if (m.relation === 'too-wide' || m.relation === 'off-centre') {
+      // The mask is judged on the tracker's smoothed centre and bandwidth, once they have had time to settle.
+      if (!held(em) && (m.relation === 'too-wide' || m.relation === 'off-centre')) {
         out.push({
           ...base(em),
           kind: 'out-of-mask',
@@ -107,7 +129,7 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       }
       if (a.maxLevelDbfs !== undefined) {
         const limit = ctx.overPowerActive?.(a.id) ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
-        if (em.channelPowerDbfs > limit) {
+        if (em.channelPowerDbfs > limit && !held(em)) {
           out.push({
             ...base(em),
             kind: 'over-power',
@@ -132,11 +154,31 @@ function maskDetail(a: Assignment, em: TrackedEmission, relation: string, offset
   };
 }
 
+/**
+ * Fit of an emission to a wide assignment as its licensed user (lower is better): centre offset in half-channels,
+ * plus a penalty for being much narrower than a typical user (half the channel), minus a bonus for age (the
+ * incumbent, tracked ≥ 1 s, beats a newcomer).
+ */
+function fit(a: Assignment, em: TrackedEmission, timeMs: number): number {
+  const offset = Math.abs(em.centerHz - a.centerHz) / (a.bandwidthHz / 2);
+  const narrow = Math.max(0, 1 - em.bandwidthHz / (0.5 * a.bandwidthHz));
+  const age = timeMs - em.firstSeenMs >= 1000 ? 0.2 : 0;
+  return offset + 0.5 * narrow - age;
+}
+
+/**
+ * Whether an emission is the jammer's own energy: it overlaps a jammed range by at least half of the narrower of
+ * the two (a CW line inside a channel, a barrage or sweep smear spanning several channels).
+ */
 function insideJammed(em: TrackedEmission, ranges: { startHz: number; stopHz: number }[] | undefined): boolean {
   if (!ranges) return false;
   const lo = em.centerHz - em.bandwidthHz / 2;
   const hi = em.centerHz + em.bandwidthHz / 2;
-  return ranges.some((r) => lo >= r.startHz - 1 && hi <= r.stopHz + 1 && em.bandwidthHz > 0.5 * (r.stopHz - r.startHz));
+  return ranges.some((r) => {
+    const overlap = Math.min(hi, r.stopHz) - Math.max(lo, r.startHz);
+    const narrower = Math.max(Math.min(hi - lo, r.stopHz - r.startHz), 1);
+    return overlap >= 0.5 * narrower || (em.centerHz >= r.startHz && em.centerHz <= r.stopHz);
+  });
 }
 
 function round(x: number): number {

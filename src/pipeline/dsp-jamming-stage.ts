@@ -1,6 +1,7 @@
 /**
  * Adapter from dsp/jamming's JammingDetector (barrage, sweep, pulse, CW) to the pipeline's JammingStage, tuned for
- * the alarm latency goal (< 1 s): barrage must persist 0.5 s, a CW line 0.6 s. Should the detector throw (it is
+ * the alarm latency goal (< 1 s): barrage must persist 0.5 s, a CW line 0.45 s (a licensed user's bare carrier is
+ * exempted by the detector from the plan's channels, passed on from the pipeline with per-frame band powers). Should the detector throw (it is
  * young code), the stage falls back to the built-in floor-rise barrage detector rather than stop the pipeline.
  */
 import { JammingDetector, type JammingOptions } from '../../dsp/jamming.ts';
@@ -22,6 +23,7 @@ class DspJammingStage implements JammingStage {
   private failed = false;
   private readonly history: Partial<Record<JammerDetection['type'], number[]>> = {};
   errors = 0;
+  private licensed: { startHz: number; stopHz: number }[] = [];
 
   constructor(private readonly o: JammingStageOptions) {}
 
@@ -34,9 +36,13 @@ class DspJammingStage implements JammingStage {
         edgeFraction: 0.08,
         tracker: { learnS: this.o.learnS ?? 10 },
         barrage: { persistS: 0.5 },
-        cw: { minDurationS: 0.6, minFrames: 12 },
+        cw: { minDurationS: 0.45, minFrames: 12 },
         ...(this.o.detector ?? {}),
       });
+      if (i.licensed && !sameRanges(i.licensed, this.licensed)) {
+        this.licensed = i.licensed.map((r) => ({ startHz: r.startHz, stopHz: r.stopHz }));
+        this.det.setLicensedChannels(this.licensed);
+      }
       const out = this.det.update({
         spectrum: i.spectrum as JammingInput['spectrum'] & { binFlags?: Uint8Array },
         timeS: i.timeMs / 1000,
@@ -45,6 +51,7 @@ class DspJammingStage implements JammingStage {
         detMask: i.mask,
         emissions: i.emissions,
         emissionCount: i.emissions.length,
+        ...(i.framePower ? { framePower: i.framePower } : {}),
       });
       this.active = out.length > 0;
       // Persistence per jammer type: reported only when present in ≥ 75 % of the last `persistFrames` spectra
@@ -87,6 +94,13 @@ class DspJammingStage implements JammingStage {
     this.fallback.reset();
     this.active = false;
   }
+}
+
+function sameRanges(
+  a: ReadonlyArray<{ startHz: number; stopHz: number }>,
+  b: ReadonlyArray<{ startHz: number; stopHz: number }>,
+): boolean {
+  return a.length === b.length && a.every((r, k) => r.startHz === b[k]!.startHz && r.stopHz === b[k]!.stopHz);
 }
 
 export function createJammingStage(o: JammingStageOptions = {}): JammingStage {

@@ -6,6 +6,7 @@
  */
 import type { Emission, JammerDetection, Spectrum } from '../../dsp/types.ts';
 import type { NoiseFloorEstimator, NoiseFloorTracker } from '../../dsp/noise-floor.ts';
+import type { FramePowerInput } from '../../dsp/jamming.ts';
 
 export interface JammingInput {
   spectrum: Spectrum;
@@ -19,6 +20,10 @@ export interface JammingInput {
   timeMs: number;
   /** This spectrum's emissions (fast path). */
   emissions: readonly Emission[];
+  /** Per-FFT-frame band powers since the previous spectrum (fast pulses and sweeps), when the pipeline has them. */
+  framePower?: FramePowerInput;
+  /** Active licensed channels, Hz (a bare carrier of a recently modulated user there is not a CW jammer). */
+  licensed?: ReadonlyArray<{ startHz: number; stopHz: number }>;
 }
 
 export interface JammingStage {

@@ -85,6 +85,29 @@ export function measureRange(
   };
 }
 
+/**
+ * Options of {@link refineEmissions} beyond the plan: which fragments of a wide channel stand on their own.
+ */
+export interface RefineOptions {
+  /** Largest gap (fraction of the channel) a narrow channel's fragments may have and still join. Default 0.1. */
+  mergeGapFraction?: number;
+  /**
+   * Wide channels: true when a fragment is a separate, persistent occupied band (an interferer) rather than a
+   * piece of the licensed user's moving FM spectrum (see {@link PersistentPieces}). Default: none is.
+   */
+  distinct?: (a: Assignment, e: Emission) => boolean;
+  /**
+   * Skirt reach beyond an assignment's edge, fraction of its bandwidth (default 0.25): a loose piece there, with
+   * a fragment in the assignment at least `skirtMarginDb` stronger (peak), is the user's skirt and joins it.
+   */
+  skirtReachFraction?: number;
+  /** Default 10 dB. */
+  skirtMarginDb?: number;
+}
+
+/** A channel at least this many bins wide is "wide" (a 200 kHz microphone channel is 170 bins at 2.4 MS/s). */
+const WIDE_CHANNEL_BINS = 20;
+
 export function refineEmissions(
   ems: Emission[],
   active: readonly Assignment[],
@@ -92,9 +115,9 @@ export function refineEmissions(
   psdLin: Float32Array,
   floorLin: Float32Array,
   exclude: Uint8Array,
-  mergeGapFraction = 0.1,
-  distinctBins = 5,
+  opts: RefineOptions = {},
 ): Emission[] {
+  const mergeGapFraction = opts.mergeGapFraction ?? 0.1;
   if (!active.length || !ems.length) return ems;
   const bin = (hz: number) => (hz - g.startHz) / g.binHz;
   const inView = active.filter((a) => bin(a.centerHz) >= 0 && bin(a.centerHz) < psdLin.length);
@@ -120,16 +143,32 @@ export function refineEmissions(
     }
   }
   split.sort((x, y) => x.startBin - y.startBin);
-  // Merge, per assignment: the strongest fragment is the carrier; fragments mirrored about it (FM sidebands, a
-  // wireless microphone's Bessel lines) belong to it, and so does anything between them. An interferer has no
-  // mirror. Then fragments closer than the gap limit join.
   const owner = (e: Emission) => inView.find((a) => Math.abs(e.centerHz - a.centerHz) <= a.bandwidthHz / 2);
   const groups = new Map<Assignment, Emission[]>();
-  const loose: Emission[] = [];
+  const looseAll: Emission[] = [];
   for (const e of split) {
     const a = owner(e);
-    if (!a) loose.push(e);
+    if (!a) looseAll.push(e);
     else groups.set(a, [...(groups.get(a) ?? []), e]);
+  }
+  // Skirts: a weak piece just beyond a busy assignment's edge (WFM stereo skirts, a microphone's outermost Bessel
+  // lines and pilot) belongs to that assignment's user. In a wide channel it joins the user's emission (so the
+  // mask is judged on the user's real spectrum); next to a narrow channel it is dropped.
+  const reachF = opts.skirtReachFraction ?? 0.25;
+  const marginDb = opts.skirtMarginDb ?? 10;
+  const loose: Emission[] = [];
+  for (const e of looseAll) {
+    let home: Assignment | undefined;
+    for (const [a, frs] of groups) {
+      const beyond = Math.abs(e.centerHz - a.centerHz) - a.bandwidthHz / 2;
+      if (beyond > reachF * a.bandwidthHz) continue;
+      if (frs.some((f) => f.peakDbfs - e.peakDbfs >= marginDb)) {
+        home = a;
+        break;
+      }
+    }
+    if (!home) loose.push(e);
+    else if (home.bandwidthHz >= WIDE_CHANNEL_BINS * g.binHz) groups.get(home)!.push(e);
   }
   const out: Emission[] = [...loose];
   for (const [a, frs] of groups) {
@@ -138,12 +177,42 @@ export function refineEmissions(
       continue;
     }
     const carrier = frs.reduce((x, y) => (y.peakDbfs > x.peakDbfs ? y : x));
+    const wide = a.bandwidthHz >= WIDE_CHANNEL_BINS * g.binHz;
+    if (wide) {
+      // A wide channel's user (FM microphone) moves its power across the channel with the audio and the extractor
+      // cuts it at interior dips: every fragment is the user's, except a separate band that has persisted in place
+      // (an interferer), whose bins are then left out of the user's measurement.
+      const rest = opts.distinct ? frs.filter((f) => opts.distinct!(a, f)) : [];
+      const mine = frs.filter((f) => !rest.includes(f));
+      if (!mine.length) {
+        out.push(...rest);
+        continue;
+      }
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const f of mine) {
+        lo = Math.min(lo, f.startBin);
+        hi = Math.max(hi, f.endBin);
+      }
+      let ex = exclude;
+      if (rest.some((f) => f.endBin >= lo && f.startBin <= hi)) {
+        ex = exclude.slice();
+        for (const f of rest) for (let k = f.startBin; k <= f.endBin; k++) ex[k] = 1;
+      }
+      const merged = mine.length === 1 ? mine[0]! : measureRange(g, psdLin, floorLin, ex, lo, hi);
+      if (merged) {
+        merged.snrDb = Math.max(...mine.map((f) => f.snrDb));
+        out.push(merged);
+      } else out.push(...mine);
+      out.push(...rest);
+      continue;
+    }
     const c = carrier.centerHz;
     let lo = carrier.startBin;
     let hi = carrier.endBin;
     const tol = 2 * g.binHz;
-    // A fragment stays an emission of its own only if it is wide (≥ distinctBins, an NFM interferer is ~8 bins,
-    // a Bessel line 2-3) and has no mirror about the carrier; everything else belongs to the carrier.
+    // Narrow channels: a fragment stays an emission of its own only if it has no mirror about the carrier and is
+    // separated from it by more than a small gap.
     const rest: Emission[] = [];
     for (const f of frs) {
       if (f === carrier) continue;
@@ -156,11 +225,7 @@ export function refineEmissions(
       );
       const gapHz =
         (f.startBin > carrier.endBin ? f.startBin - carrier.endBin - 1 : carrier.startBin - f.endBin - 1) * g.binHz;
-      // Narrow channels (a few tens of bins): only a small gap joins; wide channels: the distinctness test.
-      const wide = a.bandwidthHz >= 20 * g.binHz;
-      const distinct = wide
-        ? !mirror && f.occupiedBandwidthHz >= distinctBins * g.binHz
-        : !mirror && gapHz > Math.max(mergeGapFraction * a.bandwidthHz, 3 * g.binHz);
+      const distinct = !mirror && gapHz > Math.max(mergeGapFraction * a.bandwidthHz, 3 * g.binHz);
       if (distinct) rest.push(f);
       else {
         lo = Math.min(lo, f.startBin);
@@ -180,6 +245,86 @@ export function refineEmissions(
 }
 
 /**
+ * Memory of narrow occupied bands inside wide channels across spectra: a band that keeps its place (centre within
+ * `toleranceBins`) in at least `minFraction` of the last `windowSpectra` spectra is a separate emitter (an NFM
+ * interferer inside a microphone channel), while the pieces an FM microphone's moving spectrum is cut into come and
+ * go and wander. Bounded: at most `maxEntries` candidates are remembered.
+ */
+export class PersistentPieces {
+  private entries: { centerHz: number; bits: number; seen: number; lastSpectrum: number }[] = [];
+  private spectrum = 0;
+
+  constructor(
+    private readonly o: {
+      binHz: number;
+      windowSpectra?: number;
+      minFraction?: number;
+      toleranceBins?: number;
+      /** Widest band that can be a separate narrow emitter, Hz. Default 25 kHz. */
+      maxWidthHz?: number;
+      /** Narrowest, bins. Default 5 (a Bessel line is 2-3 bins). */
+      minBins?: number;
+      maxEntries?: number;
+    },
+  ) {}
+
+  /** Record this spectrum's emissions (call once per spectrum, before {@link isDistinct}). */
+  observe(ems: readonly Emission[], binHz = this.o.binHz): void {
+    const w = this.o.windowSpectra ?? 16;
+    const tol = (this.o.toleranceBins ?? 2) * binHz;
+    this.spectrum++;
+    const mask = (1 << w) - 1;
+    for (const en of this.entries) en.bits = (en.bits << 1) & mask;
+    for (const e of ems) {
+      if (!this.candidate(e, binHz)) continue;
+      let best: (typeof this.entries)[number] | undefined;
+      for (const en of this.entries)
+        if (
+          Math.abs(en.centerHz - e.centerHz) <= tol &&
+          (!best || Math.abs(en.centerHz - e.centerHz) < Math.abs(best.centerHz - e.centerHz))
+        )
+          best = en;
+      if (best) {
+        best.bits |= 1;
+        best.seen++;
+        best.centerHz += 0.2 * (e.centerHz - best.centerHz);
+        best.lastSpectrum = this.spectrum;
+      } else if (this.entries.length < (this.o.maxEntries ?? 64))
+        this.entries.push({ centerHz: e.centerHz, bits: 1, seen: 1, lastSpectrum: this.spectrum });
+    }
+    this.entries = this.entries.filter((en) => en.bits !== 0);
+  }
+
+  private candidate(e: Emission, binHz: number): boolean {
+    return (
+      e.occupiedBandwidthHz >= (this.o.minBins ?? 5) * binHz && e.occupiedBandwidthHz <= (this.o.maxWidthHz ?? 25_000)
+    );
+  }
+
+  /** Whether `e` (an emission of the latest observed spectrum) is a persistent separate band. */
+  isDistinct(e: Emission, binHz = this.o.binHz): boolean {
+    if (!this.candidate(e, binHz)) return false;
+    const w = this.o.windowSpectra ?? 16;
+    const need = Math.ceil((this.o.minFraction ?? 0.75) * w);
+    const tol = (this.o.toleranceBins ?? 2) * binHz;
+    return this.entries.some(
+      (en) =>
+        en.lastSpectrum === this.spectrum && Math.abs(en.centerHz - e.centerHz) <= tol && popcount(en.bits) >= need,
+    );
+  }
+
+  reset(): void {
+    this.entries = [];
+  }
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v; v &= v - 1) n++;
+  return n;
+}
+
+/**
  * Drop slow-path (weak) detections that are only the skirts of a strong emission: within `skirtFraction` (default 0.5) of its
  * bandwidth (at least 25 kHz) outside its edges and more than `marginDb` weaker.
  */
@@ -193,6 +338,31 @@ export function dropSkirts(
     for (const s of strong) {
       const reach = Math.max(25_000, skirtFraction * s.occupiedBandwidthHz) + s.occupiedBandwidthHz / 2;
       if (Math.abs(w.centerHz - s.centerHz) <= reach && s.peakDbfs - w.peakDbfs >= marginDb) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Drop weak pieces lying just beyond a busy assignment's edge (within `reachFraction` of its bandwidth) when an
+ * emission centred in that assignment is at least `marginDb` stronger (peak): the user's skirts, not an emitter.
+ */
+export function dropEdgeSkirts(
+  strong: readonly Emission[],
+  weak: Emission[],
+  active: readonly Assignment[],
+  reachFraction = 0.25,
+  marginDb = 10,
+): Emission[] {
+  if (!active.length) return weak;
+  return weak.filter((w) => {
+    for (const a of active) {
+      const beyond = Math.abs(w.centerHz - a.centerHz) - a.bandwidthHz / 2;
+      if (beyond < 0 || beyond > reachFraction * a.bandwidthHz) continue;
+      const user = strong.some(
+        (s) => Math.abs(s.centerHz - a.centerHz) <= a.bandwidthHz / 2 && s.peakDbfs - w.peakDbfs >= marginDb,
+      );
+      if (user) return false;
     }
     return true;
   });

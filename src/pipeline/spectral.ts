@@ -8,6 +8,7 @@
  */
 import type { Emission, JammerDetection, Spectrum } from '../../dsp/types.ts';
 import { WelchPsd } from '../../dsp/welch.ts';
+import { FramePowerCollector } from '../../dsp/jamming.ts';
 import { NoiseFloorEstimator, NoiseFloorTracker } from '../../dsp/noise-floor.ts';
 import { CfarDetector, type CfarMethod } from '../../dsp/cfar.ts';
 import {
@@ -26,7 +27,7 @@ import { EmissionTracker, type TrackEvent, type TrackerOptions } from '../tracki
 import { matchAssignment } from '../plan/match.ts';
 import { activeAssignments } from '../plan/windows.ts';
 import type { JammingStage } from './jamming-stage.ts';
-import { dropSkirts, refineEmissions } from './refine.ts';
+import { PersistentPieces, dropEdgeSkirts, dropSkirts, refineEmissions } from './refine.ts';
 
 export interface SpectralOptions {
   sensorId: string;
@@ -110,6 +111,12 @@ export class SpectralPipeline {
   readonly fftSize: number;
   private readonly o: SpectralOptions;
   private welch: WelchPsd;
+  /**
+   * Single-frame PSDs (averages 1) of the same samples, reduced to per-segment band powers for the jamming
+   * detector's fast paths (pulses and sweeps faster than the 27 ms spectrum). Only with a jamming stage.
+   */
+  private frameWelch: WelchPsd | null = null;
+  private frameCollector: FramePowerCollector | null = null;
   private readonly floor: NoiseFloorEstimator;
   private readonly floorTracker: NoiseFloorTracker;
   private readonly cfar: CfarDetector;
@@ -137,6 +144,8 @@ export class SpectralPipeline {
   private readonly slowCfar: CfarDetector;
   private readonly slowExtractor: EmissionExtractor;
   private nextExpected = -1;
+  /** Narrow bands that keep their place inside wide channels (interferers, not microphone fragments). */
+  private readonly pieces: PersistentPieces;
   /** Samples the source lost (gaps in sampleIndex), total. */
   lostSamples = 0;
   spectra = 0;
@@ -156,6 +165,12 @@ export class SpectralPipeline {
     }
     this.welch = this.makeWelch();
     this.floor = new NoiseFloorEstimator({ fftSize: n, excludeMask: this.exclude });
+    if (o.jamming) {
+      this.frameCollector = new FramePowerCollector(this.floor.segmentStart, 512);
+      this.frameWelch = this.makeWelch(1, (fs) =>
+        this.frameCollector!.push(fs.psdLin, this.timeOfSample(fs.firstSample) / 1000),
+      );
+    }
     this.floorTracker = new NoiseFloorTracker({ segments: this.floor.segments, learnS: o.floorLearnS ?? 10 });
     this.cfar = new CfarDetector({
       fftSize: n,
@@ -177,12 +192,16 @@ export class SpectralPipeline {
       excludeMask: this.exclude,
     });
     this.slowExtractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude });
+    this.pieces = new PersistentPieces({ binHz: this.sampleRateHz / n });
     this.tracker = new EmissionTracker({ sensorId: o.sensorId, ...(o.tracker ?? {}) }, (c, bw, t) =>
       this.resolveAssignment(c, bw, t),
     );
   }
 
-  private makeWelch(): WelchPsd {
+  private makeWelch(
+    averages = this.o.averages ?? 32,
+    onSpectrum: (s: Spectrum & { psdLin: Float32Array }) => void = (s) => this.onSpectrum(s),
+  ): WelchPsd {
     const window = makeWindow('hann', this.fftSize);
     const want = this.o.kernel ?? 'auto';
     const kernel =
@@ -196,9 +215,9 @@ export class SpectralPipeline {
       sampleRateHz: this.sampleRateHz,
       centerHz: this.centerHz,
       overlap: this.o.overlap ?? 0,
-      averages: this.o.averages ?? 32,
+      averages,
       dcWidthBins: 2 * (this.o.dcHalfWidthBins ?? 3) + 1,
-      onSpectrum: (s) => this.onSpectrum(s),
+      onSpectrum: (s) => onSpectrum(s as Spectrum & { psdLin: Float32Array }),
     });
   }
 
@@ -216,11 +235,14 @@ export class SpectralPipeline {
     this.centerHz = centerHz;
     this.sampleRateHz = sampleRateHz;
     this.welch.retune(centerHz, sampleRateHz);
+    this.frameWelch?.retune(centerHz, sampleRateHz);
+    this.frameCollector?.clear();
     this.discardUntilSample = atSampleIndex + (this.o.settleSamples ?? 0);
     this.floorTracker.reset();
     this.o.jamming?.reset();
     this.slowFill = 0;
     this.slowSum.fill(0);
+    this.pieces.reset();
     // Emissions seen at the old frequency cannot be followed across a retune.
     return this.tracker.flush();
   }
@@ -250,6 +272,8 @@ export class SpectralPipeline {
       index += skip;
     }
     this.blockRef = block;
+    // Frames first, so a spectrum's own frames are collected when it is finished.
+    this.frameWelch?.push(bytes, block.format, index);
     this.welch.push(bytes, block.format, index);
     return this.frames;
   }
@@ -316,7 +340,10 @@ export class SpectralPipeline {
     const raw: Emission[] = [];
     for (let i = 0; i < count; i++) raw.push({ ...this.extractor.emissions[i]! });
     const activeNow = activeAssignments(this.plan, timeMs);
-    const refined = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude);
+    this.pieces.observe(raw, s.binHz);
+    const refined = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude, {
+      distinct: (_a, e) => this.pieces.isDistinct(e, s.binHz),
+    });
     // Weak detections hugging a strong emission are its skirts (FM broadcast, microphones), not emitters.
     const strong = refined.filter((e) => e.snrDb >= 8);
     const emissions =
@@ -341,8 +368,15 @@ export class SpectralPipeline {
         floorTracker: this.floorTracker,
         timeMs,
         emissions,
+        ...(this.frameCollector && this.frameCollector.count > 0 ? { framePower: this.frameCollector.input } : {}),
+        // Only wide channels (microphones, wideband users): inside a 12.5 kHz PMR channel the detector's
+        // "recently modulated user" exemption also swallowed a CW jammer parked on an active channel (the venue's
+        // CW jammer on PMR-03 went undetected), while the exemption is needed for microphone speech pauses.
+        licensed: this.licensedWide(activeNow, s.binHz),
       }) ?? [];
-    if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions);
+    // Frames after this spectrum's end stay for the next one.
+    this.frameCollector?.clear();
+    if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions, activeNow);
     const events = this.tracker.update({ timeMs, durationMs, binHz: s.binHz, emissions, weakFrom });
     const edge = Math.round(n * (this.o.edgeGuardFraction ?? 0.08));
     const usableStartHz = s.startHz + edge * s.binHz;
@@ -391,7 +425,13 @@ export class SpectralPipeline {
    * Sliding average of the last slowN spectra → floor → CFAR → emissions; those not overlapping a fast-path
    * emission join this spectrum's detections (weak but persistent emitters; the tracker does the rest).
    */
-  private slowPath(s: Spectrum, psdLin: Float32Array, M: number, out: Emission[]): void {
+  private slowPath(
+    s: Spectrum,
+    psdLin: Float32Array,
+    M: number,
+    out: Emission[],
+    active: ReturnType<typeof activeAssignments>,
+  ): void {
     const n = this.fftSize;
     const slot = this.slowHist[this.slowPos]!;
     const sum = this.slowSum;
@@ -428,7 +468,20 @@ export class SpectralPipeline {
       if (out.some((x) => x.endBin >= e.startBin - 1 && x.startBin <= e.endBin + 1)) continue;
       weak.push({ ...e });
     }
-    out.push(...dropSkirts(out, weak));
+    out.push(...dropEdgeSkirts(out, dropSkirts(out, weak), active));
+  }
+
+  private licensedCache: { key: unknown; binHz: number; ranges: { startHz: number; stopHz: number }[] } | null = null;
+
+  /** Wide (≥ 20 bins) active channels as Hz ranges for the jamming detector; recomputed only when they change. */
+  private licensedWide(active: ReturnType<typeof activeAssignments>, binHz: number) {
+    const c = this.licensedCache;
+    if (c && c.binHz === binHz && c.key === active) return c.ranges;
+    const ranges = active
+      .filter((a) => a.bandwidthHz >= 20 * binHz)
+      .map((a) => ({ startHz: a.centerHz - a.bandwidthHz / 2, stopHz: a.centerHz + a.bandwidthHz / 2 }));
+    this.licensedCache = { key: active, binHz, ranges };
+    return ranges;
   }
 
   private makeLine(s: Spectrum, floorLin: Float32Array, timeMs: number): SpectrumLine {

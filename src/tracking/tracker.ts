@@ -27,6 +27,10 @@ export interface TrackerOptions {
   associateBins?: number;
   /** Relative change of centre/bandwidth that counts as "changed" for an update event (fraction of bandwidth). Default 0.25. */
   changeFraction?: number;
+  /** Exponential smoothing factor per spectrum of centre, bandwidth and SNR once the running mean is done. Default 0.05. */
+  smoothing?: number;
+  /** Same for channel power (short window: over-power must show within 1 s). Default 0.25. */
+  powerSmoothing?: number;
 }
 
 export type TrackEvent = { phase: 'start' | 'update' | 'end'; emission: TrackedEmission };
@@ -47,6 +51,8 @@ interface Track {
   sumBwHz: number;
   sumSnrDb: number;
   sumPowerLin: number;
+  /** Smoothed channel power, linear (exponential, {@link TrackerOptions.powerSmoothing}). */
+  powerLin: number;
   reportedCenterHz: number;
   reportedBwHz: number;
 }
@@ -90,6 +96,8 @@ export class EmissionTracker {
       burstGapMs: 150,
       associateBins: 3,
       changeFraction: 0.25,
+      smoothing: 0.05,
+      powerSmoothing: 0.25,
       ...opts,
     };
   }
@@ -219,6 +227,7 @@ export class EmissionTracker {
       sumBwHz: e.occupiedBandwidthHz,
       sumSnrDb: e.snrDb,
       sumPowerLin: 10 ** (e.channelPowerDbfs / 10),
+      powerLin: 10 ** (e.channelPowerDbfs / 10),
       reportedCenterHz: e.centerHz,
       reportedBwHz: e.occupiedBandwidthHz,
     };
@@ -237,12 +246,17 @@ export class EmissionTracker {
     t.sumBwHz += e.occupiedBandwidthHz;
     t.sumSnrDb += e.snrDb;
     t.sumPowerLin += 10 ** (e.channelPowerDbfs / 10);
-    // Running mean while young (best estimate), exponential later so a drifting emitter is followed.
-    const alpha = Math.max(1 / t.n, 0.1);
+    // Running mean while young (best estimate), exponential later so a drifting emitter is followed. Centre and
+    // bandwidth average over ~0.5 s (20 spectra at 2.4 MS/s): an FM microphone's instantaneous spectrum moves with
+    // the audio, and the mask is judged on these. Power follows faster (~0.1 s, linear average) so a user who
+    // turns up is reported within a fraction of a second, not after a whole-life mean creeps over the limit.
+    const alpha = Math.max(1 / t.n, this.o.smoothing);
     t.em.centerHz += alpha * (e.centerHz - t.em.centerHz);
     t.em.bandwidthHz += alpha * (e.occupiedBandwidthHz - t.em.bandwidthHz);
     t.em.snrDb += alpha * (e.snrDb - t.em.snrDb);
-    t.em.channelPowerDbfs = 10 * Math.log10(t.sumPowerLin / t.n);
+    const alphaP = Math.max(1 / t.n, this.o.powerSmoothing);
+    t.powerLin += alphaP * (10 ** (e.channelPowerDbfs / 10) - t.powerLin);
+    t.em.channelPowerDbfs = 10 * Math.log10(t.powerLin);
     if (e.peakDbfs > t.em.peakDbfs) t.em.peakDbfs = e.peakDbfs;
     if (!t.confirmed) {
       t.hitSeqs.push(seq);
