@@ -756,7 +756,11 @@ export class JammingDetector {
       }
       const base = tracker.baselineLin[s] as number;
       const fm = fs / c;
-      const nz = tracker.learned && base > 0 ? Math.min(fm, base) : fm;
+      // The learned global floor (median of the segment floors) too: a segment whose baseline holds a licensed user
+      // while a wide jammer lifts the estimate has no other noise reference.
+      const g = tracker.baselineGlobalLin;
+      let nz = tracker.learned && base > 0 ? Math.min(fm, base) : fm;
+      if (tracker.learned && g > 0 && g < nz) nz = g;
       this.segNoise[s] = nz;
       this.segMean[s] = ps / c;
       const occ = nz > 0 ? ps / c / nz : 1;
@@ -1189,7 +1193,8 @@ export class JammingDetector {
       this.fPulseDuty[b] = duty;
       this.fPulseCycles[b] = k;
     }
-    // Group bands with the same period (gaps ≤ 2 bands), then the group's whole-emission contrast test.
+    // Group bands with the same period (gaps ≤ 4 bands: bands holding licensed users cannot show the keying), then
+    // the group's whole-emission contrast test.
     let reports = 0;
     const sp = fr.spectrum;
     let b = 0;
@@ -1203,7 +1208,7 @@ export class JammingDetector {
       let dutySum = this.fPulseDuty[b] as number;
       let cycles = this.fPulseCycles[b] as number;
       let cnt = 1;
-      for (let q = b + 1; q < nb && q - e <= 3; q++) {
+      for (let q = b + 1; q < nb && q - e <= 5; q++) {
         const pq = this.fPulsePeriod[q] as number;
         if (pq > 0 && Math.abs(pq - p) <= 0.1 * p) {
           e = q;
@@ -1214,11 +1219,24 @@ export class JammingDetector {
       }
       const b0 = b;
       b = e + 1;
-      // Extend over occupied neighbours (mean ≥ 3 dB over noise, ≤ 4 bands each side): the whole emission.
+      // Extend over the emissions (of the averaged spectrum) that overlap the group, ≤ 4 bands each side: the
+      // whole signal whose share the group might only be. A separate emitter next to it is not included.
       let lo = b0;
-      while (lo > 0 && b0 - lo < 4 && (this.fMean[lo - 1] as number) >= 2) lo--;
       let hi = e;
-      while (hi < nb - 1 && hi - e < 4 && (this.fMean[hi + 1] as number) >= 2) hi++;
+      {
+        const k0 = this.fEdges[b0] as number;
+        const k1 = (this.fEdges[e + 1] as number) - 1;
+        let e0 = k0;
+        let e1 = k1;
+        for (let x = 0; x < fr.emissionCount; x++) {
+          const em = fr.emissions[x] as Emission;
+          if (em.endBin < k0 || em.startBin > k1) continue;
+          if (em.startBin < e0) e0 = em.startBin;
+          if (em.endBin > e1) e1 = em.endBin;
+        }
+        while (lo > 0 && b0 - lo < 4 && (this.fEdges[lo] as number) > e0) lo--;
+        while (hi < nb - 1 && hi - e < 4 && (this.fEdges[hi + 1] as number) <= e1) hi++;
+      }
       // Mean of that sum while the group's first band is on vs while it is off: a jammer's keying shows in the
       // whole emission; an FM signal's edge band flickering with the audio leaves the sum unchanged.
       let onSum = 0;
