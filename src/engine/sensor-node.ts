@@ -46,6 +46,9 @@ export interface SensorNodeOptions {
   iqHistory?: IqHistory;
 }
 
+/** In-process pipelines: blocks waiting to be analysed before new ones are dropped (≈ 3.5 s at 2.4 MS/s). */
+const MAX_QUEUED_BLOCKS = 64;
+
 export class SensorNode {
   readonly status: SensorStatus;
   readonly occupancy: OccupancyAccumulator;
@@ -138,6 +141,7 @@ export class SensorNode {
     } catch {
       // Stopping a vanished device must not stop the shutdown of the others.
     }
+    await this.chain;
     if (this.handle) {
       await this.handle.flush(this.lastTimeMs);
       await this.handle.stop();
@@ -177,18 +181,13 @@ export class SensorNode {
     }
     this.o.evidence?.onBlock(b);
     for (const tap of this.taps) tap(b);
-    if (this.inProcess) {
-      // On this thread the classifier runs while frames are consumed: keep the IQ in step with the spectra (cut
-      // at the same sample indices as `analyze`), so a replay of this stream classifies from the same samples.
-      if (this.originIndex < 0) this.originIndex = b.sampleIndex;
-      for (const piece of spectrumPieces(b, this.originIndex, this.spectrumSamples)) {
-        this.o.iqHistory?.pushBlock(piece);
-        this.handle!.push(piece);
-      }
-      return;
+    let accepted: boolean;
+    if (this.inProcess) accepted = this.enqueueInProcess(b);
+    else {
+      this.o.iqHistory?.pushBlock(b);
+      accepted = this.handle!.push(b);
     }
-    this.o.iqHistory?.pushBlock(b);
-    if (!this.handle!.push(b)) {
+    if (!accepted) {
       // The worker is behind: the block is lost for analysis; say so once per second at most.
       this.status.samplesLost += n;
       if (Date.now() - this.lastDropReportMs > 1000) {
@@ -203,12 +202,45 @@ export class SensorNode {
           levelDbfs: null,
           assignmentId: null,
           key: 'fault:overload',
-          detail: { reason: 'processing overload: samples dropped', droppedBlocks: this.handle!.dropped().blocks },
+          detail: {
+            reason: 'processing overload: samples dropped',
+            droppedBlocks: this.inProcess ? this.droppedInProcess : this.handle!.dropped().blocks,
+          },
         });
       }
     }
   }
   private lastDropReportMs = 0;
+
+  /**
+   * In-process pipelines run exactly as `analyze` does: one spectrum span at a time (cut at the same sample
+   * indices), with the classifications started by each span settled before the next, so a replay of this
+   * stream gives the same classes, detections and alarms. Blocks wait in order (copied: they are only valid
+   * during the callback); beyond MAX_QUEUED_BLOCKS the pipeline is overloaded and blocks are dropped.
+   */
+  private enqueueInProcess(b: IqBlock): boolean {
+    if (this.queuedBlocks >= MAX_QUEUED_BLOCKS) {
+      this.droppedInProcess++;
+      return false;
+    }
+    if (this.originIndex < 0) this.originIndex = b.sampleIndex;
+    const copy: IqBlock = { ...b, bytes: b.bytes.slice() };
+    this.queuedBlocks++;
+    this.chain = this.chain
+      .then(async () => {
+        for (const piece of spectrumPieces(copy, this.originIndex, this.spectrumSamples)) {
+          this.o.iqHistory?.pushBlock(piece);
+          this.handle!.push(piece);
+          await this.consumer.settle();
+        }
+      })
+      .catch((e: unknown) => this.fault('pipeline', `pipeline failed: ${(e as Error).message}`, this.lastTimeMs))
+      .finally(() => this.queuedBlocks--);
+    return true;
+  }
+  private chain: Promise<void> = Promise.resolve();
+  private queuedBlocks = 0;
+  private droppedInProcess = 0;
   private inProcess = false;
   private originIndex = -1;
   private spectrumSamples = 65536;

@@ -116,6 +116,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           centerHz: a.centerHz === null ? null : Math.round(a.centerHz),
           bandwidthHz: a.bandwidthHz === null ? null : Math.round(a.bandwidthHz),
           assignment: a.assignmentId,
+          ...(a.className ? { class: a.className, confidence: Math.round((a.confidence ?? 0) * 100) / 100 } : {}),
           detail: a.detail,
           sensor: a.sensorId,
           id: a.id,
