@@ -27,6 +27,7 @@ import { buildOpenApi } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { monitorRoutes } from './routes/monitor.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { sendStatic } from './static-files.ts';
 import { StreamHub } from './stream/hub.ts';
 import { attachStreamGateway } from './ws-gateway.ts';
@@ -79,7 +80,7 @@ export const DEFAULT_WEB_ROOT = join(here, '..', '..', 'web', 'dist');
 export const DEFAULT_PORT = 8073;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const ALL_ROUTES: RouteDef[] = [...authRoutes, ...monitorRoutes, ...adminRoutes];
+export const ALL_ROUTES: RouteDef[] = [...authRoutes, ...monitorRoutes, ...adminRoutes, ...reportRoutes];
 
 async function readTls(tls: { keyPath: string; certPath: string }): Promise<{ key: Buffer; cert: Buffer }> {
   const read = async (file: string, field: string) => {
@@ -158,10 +159,12 @@ export async function createServer(monitor: MonitorApi, options: ConsoleServerOp
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
-    );
+    // A route may set a stricter page-specific policy (the printable reports); everything else gets this one.
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+      );
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });
