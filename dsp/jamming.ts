@@ -231,9 +231,15 @@ export interface PulseOptions {
   minContrastDb?: number;
   /**
    * The summed power of the claimed band plus its occupied neighbours (the whole emission) must switch by this much,
-   * dB (default 6): a constant-envelope FM signal moves power between segments but its total stays put.
+   * dB (default 6; smoothed level while the segment is on minus while off): a constant-envelope FM signal moves
+   * power between segments but its total stays put.
    */
   minGroupContrastDb?: number;
+  /**
+   * The same for the per-frame path, dB (default 3): the mean of the per-frame sum over the group and the emissions
+   * overlapping it while the group's first band is keyed on, over the mean while it is off.
+   */
+  frameGroupContrastDb?: number;
   /** Fast pulses (per-frame input): analysis window, s (default 0.5). */
   frameWindowS?: number;
   /** Fast pulses: rising-edge intervals needed in the window (default 8). */
@@ -521,6 +527,7 @@ export class JammingDetector {
       maxOffDb: 3,
       minContrastDb: 10,
       minGroupContrastDb: 6,
+      frameGroupContrastDb: 3,
       frameWindowS: 0.5,
       frameMinCycles: 8,
       frameMaxPeriodS: 0.12,
@@ -1257,7 +1264,7 @@ export class JammingDetector {
         }
       }
       const gDb = onN > 0 && offN > 0 && offSum > 0 ? 10 * Math.log10(onSum / onN / (offSum / offN)) : 0;
-      if (gDb < pu.minGroupContrastDb) continue;
+      if (gDb < pu.frameGroupContrastDb) continue;
       const d = this.framePulseDets[reports++] as JammerDetection;
       d.startHz = sp.startHz + (this.fEdges[b0] as number) * sp.binHz;
       d.stopHz = sp.startHz + ((this.fEdges[e + 1] as number) - 1) * sp.binHz;
