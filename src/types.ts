@@ -99,6 +99,11 @@ export interface TrackedEmission {
   assignmentId: string | null;
   /** Number of bursts aggregated (PTT traffic). */
   bursts: number;
+  /**
+   * Time the emission's channel power last stepped up (≥ 3 dB over its slow average), ms; absent when steady. Lets
+   * the alarm rules give a jamming detector time to claim a sudden rise before calling it over-power.
+   */
+  powerStepMs?: number;
 }
 
 export const ALARM_KINDS = [

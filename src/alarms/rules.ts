@@ -92,13 +92,17 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
     list.forEach((entry, i) => {
       const em = entry.em;
       if (i > 0) {
-        if (held(em)) return;
         const user = list[0]!.em;
+        // In a wide channel the pipeline has already required the piece to persist in place (PersistentPieces):
+        // a shorter hold there keeps the alarm within 1 s of the interferer's onset.
+        if (ctx.timeMs - em.firstSeenMs < (wide ? 0.45 * holdMs : holdMs)) return;
         if (wide) {
           // The pipeline keeps a wide channel's user in one piece and lets only a separate, persistent band stand
           // apart; still, a far weaker one or one sitting on the user's own centre is not called interference.
           if (em.channelPowerDbfs < user.channelPowerDbfs - (ctx.wideInterferenceDb ?? 6)) return;
           if (em.snrDb < (ctx.minWideInterferenceSnrDb ?? 10)) return;
+          // A user that is itself just starting (a PTT microphone keying up) still scatters stable-looking pieces.
+          if (ctx.timeMs - user.firstSeenMs < 1000) return;
           if (Math.abs(em.centerHz - user.centerHz) < user.bandwidthHz / 4) return;
         } else {
           // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
@@ -129,7 +133,8 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       }
       if (a.maxLevelDbfs !== undefined) {
         const limit = ctx.overPowerActive?.(a.id) ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
-        if (em.channelPowerDbfs > limit && !held(em)) {
+        const stepped = em.powerStepMs !== undefined && ctx.timeMs - em.powerStepMs < holdMs;
+        if (em.channelPowerDbfs > limit && !held(em) && !stepped) {
           out.push({
             ...base(em),
             kind: 'over-power',

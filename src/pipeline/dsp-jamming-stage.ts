@@ -1,6 +1,6 @@
 /**
  * Adapter from dsp/jamming's JammingDetector (barrage, sweep, pulse, CW) to the pipeline's JammingStage, tuned for
- * the alarm latency goal (< 1 s): barrage must persist 0.5 s, a CW line 0.45 s (a licensed user's bare carrier is
+ * the alarm latency goal (< 1 s): barrage must persist 0.3 s, a CW line 0.45 s (a licensed user's bare carrier is
  * exempted by the detector from the plan's channels, passed on from the pipeline with per-frame band powers). Should the detector throw (it is
  * young code), the stage falls back to the built-in floor-rise barrage detector rather than stop the pipeline.
  */
@@ -35,7 +35,7 @@ class DspJammingStage implements JammingStage {
         excludeMask: i.exclude,
         edgeFraction: 0.08,
         tracker: { learnS: this.o.learnS ?? 10 },
-        barrage: { persistS: 0.5 },
+        barrage: { persistS: 0.3 },
         cw: { minDurationS: 0.45, minFrames: 12 },
         ...(this.o.detector ?? {}),
       });

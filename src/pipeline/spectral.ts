@@ -27,7 +27,7 @@ import { EmissionTracker, type TrackEvent, type TrackerOptions } from '../tracki
 import { matchAssignment } from '../plan/match.ts';
 import { activeAssignments } from '../plan/windows.ts';
 import type { JammingStage } from './jamming-stage.ts';
-import { PersistentPieces, dropEdgeSkirts, dropSkirts, refineEmissions } from './refine.ts';
+import { PersistentPieces, dropEdgeSkirts, dropSkirts, measureRange, refineEmissions } from './refine.ts';
 
 export interface SpectralOptions {
   sensorId: string;
@@ -340,8 +340,9 @@ export class SpectralPipeline {
     const raw: Emission[] = [];
     for (let i = 0; i < count; i++) raw.push({ ...this.extractor.emissions[i]! });
     const activeNow = activeAssignments(this.plan, timeMs);
-    this.pieces.observe(raw, s.binHz);
-    const refined = refineEmissions(raw, activeNow, s, psdLin, floorLin, this.exclude, {
+    const cut = this.splitBumps(raw, activeNow, s, psdLin, floorLin);
+    this.pieces.observe(cut, s.binHz);
+    const refined = refineEmissions(cut, activeNow, s, psdLin, floorLin, this.exclude, {
       distinct: (_a, e) => this.pieces.isDistinct(e, s.binHz),
     });
     // Weak detections hugging a strong emission are its skirts (FM broadcast, microphones), not emitters.
@@ -468,7 +469,89 @@ export class SpectralPipeline {
       if (out.some((x) => x.endBin >= e.startBin - 1 && x.startBin <= e.endBin + 1)) continue;
       weak.push({ ...e });
     }
-    out.push(...dropEdgeSkirts(out, dropSkirts(out, weak), active));
+    // Inside a wide channel (microphone) the long average shows the user's Bessel lines and, for ~0.4 s after a
+    // PTT microphone keys off, its lingering comb: the fast path speaks for those channels.
+    const wide = active.filter((a) => a.bandwidthHz >= 20 * s.binHz);
+    const outsideWide = wide.length
+      ? weak.filter((w) => !wide.some((a) => Math.abs(w.centerHz - a.centerHz) <= a.bandwidthHz / 2))
+      : weak;
+    out.push(...dropEdgeSkirts(out, dropSkirts(out, outsideWide), active));
+  }
+
+  /**
+   * A narrow emitter sitting on a wide channel's user (an NFM interferer touching a microphone's spectrum) is not a
+   * separate piece for the extractor. On the slow-path average (~0.44 s, where an FM microphone's moving spectrum is
+   * smooth) look for a 5-25 kHz run at least `bumpDb` over the channel's median occupied level, away from the
+   * assigned centre, and cut the fast-path emission there so the piece can prove its persistence (PersistentPieces).
+   */
+  private splitBumps(
+    raw: Emission[],
+    active: ReturnType<typeof activeAssignments>,
+    s: Spectrum,
+    psdLin: Float32Array,
+    floorLin: Float32Array,
+    bumpDb = 8,
+  ): Emission[] {
+    if (this.slowN === 0 || this.slowFill < this.slowN || !raw.length) return raw;
+    const n = this.fftSize;
+    const avg = this.slowPsd;
+    const fl = this.slowFloor.floorLin;
+    const minBins = 5;
+    const maxBins = Math.floor(25_000 / s.binHz);
+    let out = raw;
+    for (const a of active) {
+      if (a.bandwidthHz < 20 * s.binHz) continue;
+      const lo = Math.max(0, Math.ceil((a.centerHz - a.bandwidthHz / 2 - s.startHz) / s.binHz));
+      const hi = Math.min(n - 1, Math.floor((a.centerHz + a.bandwidthHz / 2 - s.startHz) / s.binHz));
+      if (hi - lo < 20) continue;
+      const occ: number[] = [];
+      for (let k = lo; k <= hi; k++) if (!this.exclude[k] && avg[k]! > 2 * fl[k]!) occ.push(avg[k]!);
+      if (occ.length < 3 * minBins) continue;
+      occ.sort((x, y) => x - y);
+      const thr = occ[occ.length >> 1]! * 10 ** (bumpDb / 10);
+      const centreBin = (a.centerHz - s.startHz) / s.binHz;
+      const guard = 15_000 / s.binHz;
+      for (let k = lo; k <= hi; k++) {
+        if (!(avg[k]! >= thr)) continue;
+        let e = k;
+        while (e + 1 <= hi && avg[e + 1]! >= thr) e++;
+        const w = e - k + 1;
+        const mid = (k + e) / 2;
+        if (w >= minBins && w <= maxBins && Math.abs(mid - centreBin) > guard) {
+          out = this.cutAt(out, k, e, s, psdLin, floorLin);
+        }
+        k = e;
+      }
+    }
+    return out;
+  }
+
+  /** Cut every emission that spans bins [b0, b1] with room either side into before / [b0, b1] / after. */
+  private cutAt(
+    ems: Emission[],
+    b0: number,
+    b1: number,
+    s: Spectrum,
+    psdLin: Float32Array,
+    floorLin: Float32Array,
+  ): Emission[] {
+    const out: Emission[] = [];
+    for (const e of ems) {
+      if (!(e.startBin <= b0 && e.endBin >= b1) || (e.startBin === b0 && e.endBin === b1)) {
+        out.push(e);
+        continue;
+      }
+      for (const [x, y] of [
+        [e.startBin, b0 - 1],
+        [b0, b1],
+        [b1 + 1, e.endBin],
+      ] as const) {
+        if (y < x) continue;
+        const part = measureRange(s, psdLin, floorLin, this.exclude, x, y);
+        if (part) out.push(part);
+      }
+    }
+    return out;
   }
 
   private licensedCache: { key: unknown; binHz: number; ranges: { startHz: number; stopHz: number }[] } | null = null;

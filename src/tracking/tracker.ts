@@ -31,6 +31,8 @@ export interface TrackerOptions {
   smoothing?: number;
   /** Same for channel power (short window: over-power must show within 1 s). Default 0.25. */
   powerSmoothing?: number;
+  /** A detection joins a track only if their bandwidths are at most this factor apart (each ≥ associateBins). Default 4. */
+  maxWidthRatio?: number;
 }
 
 export type TrackEvent = { phase: 'start' | 'update' | 'end'; emission: TrackedEmission };
@@ -53,6 +55,8 @@ interface Track {
   sumPowerLin: number;
   /** Smoothed channel power, linear (exponential, {@link TrackerOptions.powerSmoothing}). */
   powerLin: number;
+  /** Slow channel power average, linear (~1.4 s), the reference for power steps. */
+  slowPowerLin: number;
   reportedCenterHz: number;
   reportedBwHz: number;
 }
@@ -98,6 +102,7 @@ export class EmissionTracker {
       changeFraction: 0.25,
       smoothing: 0.05,
       powerSmoothing: 0.25,
+      maxWidthRatio: 4,
       ...opts,
     };
   }
@@ -125,7 +130,15 @@ export class EmissionTracker {
         const t = this.tracks[k]!;
         const tol = Math.max(this.o.associateBins * d.binHz, t.em.bandwidthHz / 2, e.occupiedBandwidthHz / 2);
         const dist = Math.abs(t.em.centerHz - e.centerHz);
-        if (dist <= tol && dist < bestDist) {
+        // A detection more than 4× narrower than an established track is a different emitter (a narrow interferer
+        // on a wide microphone), and so is one 4× wider than an established narrow track; a young track may still
+        // grow (its first spectra can catch a partial emission).
+        const minBw = this.o.associateBins * d.binHz;
+        const tw = Math.max(t.em.bandwidthHz, minBw);
+        const ew = Math.max(e.occupiedBandwidthHz, minBw);
+        const band = e.occupiedBandwidthHz >= 5 * d.binHz; // a line or a sliver of a moving spectrum may join
+        const mismatch = band && (tw > this.o.maxWidthRatio * ew || (t.n >= 10 && ew > this.o.maxWidthRatio * tw));
+        if (dist <= tol && dist < bestDist && !mismatch) {
           best = k;
           bestDist = dist;
         }
@@ -228,6 +241,7 @@ export class EmissionTracker {
       sumSnrDb: e.snrDb,
       sumPowerLin: 10 ** (e.channelPowerDbfs / 10),
       powerLin: 10 ** (e.channelPowerDbfs / 10),
+      slowPowerLin: 10 ** (e.channelPowerDbfs / 10),
       reportedCenterHz: e.centerHz,
       reportedBwHz: e.occupiedBandwidthHz,
     };
@@ -257,6 +271,12 @@ export class EmissionTracker {
     const alphaP = Math.max(1 / t.n, this.o.powerSmoothing);
     t.powerLin += alphaP * (10 ** (e.channelPowerDbfs / 10) - t.powerLin);
     t.em.channelPowerDbfs = 10 * Math.log10(t.powerLin);
+    // A step up in power (≥ 3 dB over the ~1.4 s average) is remembered until the slow average has caught up
+    // (within 1.5 dB), so rules can tell a sudden rise (a jammer landing on a channel, a user turning up) from a
+    // steady level.
+    t.slowPowerLin += Math.max(1 / t.n, 0.02) * (10 ** (e.channelPowerDbfs / 10) - t.slowPowerLin);
+    if (t.powerLin >= 2 * t.slowPowerLin) t.em.powerStepMs ??= d.timeMs;
+    else if (t.powerLin < 1.41 * t.slowPowerLin) delete t.em.powerStepMs;
     if (e.peakDbfs > t.em.peakDbfs) t.em.peakDbfs = e.peakDbfs;
     if (!t.confirmed) {
       t.hitSeqs.push(seq);

@@ -76,10 +76,7 @@ describe('venue acceptance (real pipeline, compressed schedule)', () => {
     expect(r.alarms.map((a) => `${a.kind} ${a.centerHz} ${a.assignment}`)).toEqual([]);
   }, 60_000);
 
-  // KNOWN DEFECT (remaining): a PTT microphone (MIC-08) starting up leaves a 16 kHz piece of its spectrum at the same
-  // place for ≥ 0.33 s while its own track is still young and weak; src/pipeline/refine.ts PersistentPieces then
-  // treats it as a separate band and src/alarms/rules.ts reports `interference` (1 alarm in 30 s). See docs/quality.md.
-  it.skip('licensed-only microphones raise nothing', async () => {
+  it('licensed-only microphones raise nothing', async () => {
     const r = await venueRun('mic', 0, 30, 'quiet');
     expect(r.alarms.map((a) => `${a.kind} ${a.centerHz} ${a.assignment}`)).toEqual([]);
   }, 60_000);
@@ -98,12 +95,7 @@ describe('venue acceptance (real pipeline, compressed schedule)', () => {
     expect(hits[0]!.sceneS - ev.startS).toBeLessThanOrEqual(1);
   }, 60_000);
 
-  // KNOWN DEFECT: the interferer (−30 dBFS NFM, 11 kHz, 60 kHz above MIC-02's centre) touches the microphone's
-  // spectrum (±57 kHz), so the extractor returns microphone + interferer as one contiguous emission and
-  // src/pipeline/refine.ts never sees a separate piece to keep apart; the merged emission is centred ~31 kHz off
-  // (out-of-mask after the 0.45 s hold) and no interference is raised. Needs a persistent narrow-bump search inside
-  // wide channels (e.g. on the slow-path average). See docs/quality.md.
-  it.skip('interference inside MIC-02 raises interference on MIC-02', async () => {
+  it('interference inside MIC-02 raises interference on MIC-02', async () => {
     const ev = event((e) => e.kind === 'interference');
     const r = await venueRun('mic', ev.startS - 1, ev.startS + 2);
     const hits = during(r, ev, 'interference').filter((a) => a.assignment === 'MIC-02');
@@ -113,20 +105,15 @@ describe('venue acceptance (real pipeline, compressed schedule)', () => {
 
   // Barrage (contiguous-width detection) and pulse (per-FFT-frame band powers from src/pipeline/spectral.ts) are
   // detected since dsp/jamming.ts 53e4509 and the per-frame wiring.
-  const knownDefect = new Set<string>([]);
   for (const type of ['cw', 'barrage', 'sweep', 'pulse'] as const) {
-    (knownDefect.has(type) ? it.skip : it)(
-      `a ${type} jammer raises jamming with detail.jammerType '${type}'`,
-      async () => {
-        const ev = event((e) => e.kind === 'jamming' && e.jammerType === type);
-        const r = await venueRun(ev.cluster, ev.startS - LEARN_S - 0.5, ev.startS + 2, 'venue', LEARN_S);
-        const hits = during(r, ev, 'jamming');
-        expect(hits.map((a) => a.detail['jammerType'])).toContain(type);
-        const first = hits.find((a) => a.detail['jammerType'] === type)!;
-        expect(first.sceneS - ev.startS).toBeLessThanOrEqual(1);
-      },
-      60_000,
-    );
+    it(`a ${type} jammer raises jamming with detail.jammerType '${type}'`, async () => {
+      const ev = event((e) => e.kind === 'jamming' && e.jammerType === type);
+      const r = await venueRun(ev.cluster, ev.startS - LEARN_S - 0.5, ev.startS + 2, 'venue', LEARN_S);
+      const hits = during(r, ev, 'jamming');
+      expect(hits.map((a) => a.detail['jammerType'])).toContain(type);
+      const first = hits.find((a) => a.detail['jammerType'] === type)!;
+      expect(first.sceneS - ev.startS).toBeLessThanOrEqual(1);
+    }, 60_000);
   }
 
   it('MIC-05 turned up raises over-power on MIC-05', async () => {
