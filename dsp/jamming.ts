@@ -6,20 +6,26 @@
  * fraction of usable bins the CFAR marked.
  *
  * Across spectra ({@link JammingDetector}, fed in time order with the spectrum's time in seconds):
- * - barrage: floor rise ≥ `riseDb` over ≥ `minFraction` of the usable segments, flat there (flatness of the risen
- *   bins outside emissions close to that of pure noise), for ≥ `persistS`. While it looks active the baseline is held.
+ * - barrage: a contiguous run of segments whose floor rose ≥ `riseDb` over the baseline, ≥ `minWidthHz` wide (or
+ *   ≥ `minFraction` of the usable segments), as flat as noise, steady (per frame when the per-frame input is given,
+ *   else from spectrum to spectrum: a fast sweep's smear or a fast pulse train wobbles), not mostly inside one
+ *   licensed channel, for ≥ `persistS`; edges refined per bin. While it looks active the baseline is held.
  * - sweep: narrow lines that moved since the previous tracker step (≥ 50 ms apart), followed by a small multi-target
  *   tracker; a track whose frequency moves at a consistent, non-zero rate (median step rate, most steps within
  *   ±tolerance of it, small residual of a linear fit over the unwrapped positions, a minimum span; saw-tooth wraps
- *   back to the start of the span are allowed).
+ *   back to the start of the span are allowed). Fast sweeps (several crossings per spectrum) from the per-frame band
+ *   powers: the band holding the frame's excess power moves at a consistent rate.
  * - pulse: per segment two on/off units (segment floor: wideband; strongest bin: narrowband) against the baseline;
  *   rising edges at a stable, phase-locked period (every interval and on-time within ±5 % + one spectrum interval)
  *   over ≥ `minCycles` cycles and ≥ `minRunS`, with two clear, steady levels; duty cycle from the on-times. Periods
  *   of licensed TDMA frames (DMR 60 ms, TETRA 56.67 ms), or their aliases at the spectrum rate, are ignored; so is
- *   periodic energy explained by a recent sweep. Firing segments with the same period merge.
+ *   periodic energy explained by a recent sweep. Firing segments with the same period merge. The "off" level must
+ *   sit near the noise floor and the whole emission must switch (an FM signal moving power between segments does
+ *   not). Pulses faster than the spectrum rate come from the per-frame band powers (on/off keying per band).
  * - cw: a line ≤ `maxWidthBins` wide at −10 dB, `minSnrDb` over the floor, steady in frequency (±0.5 bin) and level
  *   (±1.5 dB each frame, std ≤ 1 dB) for ≥ `minDurationS`, without symmetric modulation sidebands (a wireless mic's
- *   pilot tone, an FM carrier's Bessel lines); optionally only inside given channels.
+ *   pilot tone, an FM carrier's Bessel lines); optionally only inside given channels; not at the frequency and
+ *   power of an emission that was modulated within the last `carrierMemoryS` (a licensed user's speech pause).
  *
  * Licensed traffic stays quiet by construction: PTT bursts are irregular (no stable period, no steady streak),
  * 4FSK/NFM/mic FM are wider than a CW line and stationary (rate ≈ 0), OFDM is wide but covers less than
