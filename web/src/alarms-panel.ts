@@ -9,6 +9,7 @@ import { ApiCallError } from './api.ts';
 import { h } from './dom.ts';
 import { formatDateTime, formatDbfs, formatHz, formatMHz, t } from './i18n.ts';
 import { beep, notify } from './notify.ts';
+import { incidentReportUrl } from './reports-menu.ts';
 
 const KINDS = ['unlicensed-emitter', 'out-of-mask', 'over-power', 'interference', 'jamming', 'sensor-fault'] as const;
 
@@ -165,6 +166,14 @@ export class AlarmsPanel {
     const evidence = h('button', { class: 'link evidence', type: 'button' }, t('evidence'));
     evidence.onclick = () => this.hooks.onEvidence(a);
     actions.append(evidence);
+    // A printable page for the report up the chain: a plain link, so the browser opens it in a new tab.
+    actions.append(
+      h(
+        'a',
+        { class: 'link incident-report', href: incidentReportUrl(a.id), target: '_blank', rel: 'noopener' },
+        t('incidentReport'),
+      ),
+    );
     if (this.hooks.canAcknowledge) {
       const note = h('button', { class: 'link note-btn', type: 'button', 'data-alarm': a.id }, t('addNote'));
       note.onclick = () => {

@@ -8,7 +8,10 @@ import type { ApiClient, SessionInfo } from './api.ts';
 import { h } from './dom.ts';
 import { HistoryView } from './history-view.ts';
 import { formatNumber, onLangChange, t, translateDom } from './i18n.ts';
+import { PlanPanel } from './plan-panel.ts';
 import { RecordingControl } from './recording-control.ts';
+import { RecordingsPanel } from './recordings-panel.ts';
+import { ReportsMenu } from './reports-menu.ts';
 import { SensorsPanel } from './sensors-panel.ts';
 import { Viewer } from './viewer.ts';
 import { StreamConnection } from './ws-client.ts';
@@ -113,6 +116,13 @@ export async function startApp(
   });
   const recording = new RecordingControl(api, () => viewer.sensorId);
   viewer.toolbarExtra.append(history.button, recording.button);
+  const reports = new ReportsMenu(() => plan);
+  const planPanel = new PlanPanel(api, session.role === 'admin', (p) => {
+    plan = p;
+    planName.textContent = `${t('plan')}: ${p.name}`;
+    viewer.refreshPlan();
+  });
+  const recordings = new RecordingsPanel(api, session.role !== 'viewer', () => viewer.sensorId);
 
   function selectSensor(id: string): void {
     const s = sensors.sensors.get(id);
@@ -167,6 +177,9 @@ export async function startApp(
         sensorSel,
         planName,
         h('span', { class: 'spacer' }),
+        planPanel.button,
+        recordings.button,
+        reports.button,
         conn,
         langSwitch,
         userEl,
@@ -178,6 +191,9 @@ export async function startApp(
         h('div', { class: 'view-col' }, history.bar, viewer.el),
         h('aside', { class: 'side' }, alarmsRoot, sensorsRoot),
       ),
+      planPanel.dialog.el,
+      recordings.dialog.el,
+      reports.dialog.el,
     ),
   );
   viewer.mount();
@@ -192,6 +208,9 @@ export async function startApp(
     alarms.render();
     sensors.render();
     recording.label();
+    planPanel.relabel();
+    recordings.relabel();
+    reports.relabel();
     viewer.relabel();
   };
   onLangChange(relabel);
