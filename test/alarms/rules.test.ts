@@ -56,3 +56,49 @@ describe('compliance rules', () => {
     ).toEqual([]);
   });
 });
+
+describe('compliance rules: alarm quality', () => {
+  const micPlan: FrequencyPlan = {
+    name: 'mics',
+    assignments: [{ id: 'MIC-02', centerHz: 470.375e6, bandwidthHz: 200_000, maxLevelDbfs: -25 }],
+  };
+  const c = (timeMs: number, extra = {}) => ({ sensorId: 's1', timeMs, plan: micPlan, binHz: 1171.875, ...extra });
+  const aged = (e: TrackedEmission, firstSeenMs: number) => ({ ...e, firstSeenMs });
+
+  it('in a wide channel the user is the best fit, not the strongest: a stronger narrow interferer is the interference', () => {
+    const mic = aged(em('mic', 470.375e6 + 3000, 112_000, -32), 0);
+    const intf = aged(em('intf', 470.435e6, 11_000, -30), 3000);
+    const out = evaluateEmissions([intf, mic], c(4000));
+    expect(out.map((x) => `${x.kind}:${x.emissionId}`)).toEqual(['interference:intf']);
+    expect(out[0]!.centerHz).toBe(470.435e6);
+  });
+
+  it('no interference while the user itself is young (a PTT microphone keying up) or the piece is weak', () => {
+    const mic = aged(em('mic', 470.375e6, 112_000, -32), 3500);
+    const piece = aged(em('p', 470.435e6, 11_000, -30), 3000);
+    expect(evaluateEmissions([piece, mic], c(4000))).toEqual([]);
+    const weak = { ...aged(em('w', 470.435e6, 11_000, -45), 3000), snrDb: 6 };
+    expect(evaluateEmissions([weak, aged(mic, 0)], c(4000))).toEqual([]);
+  });
+
+  it('unlicensed-emitter waits for the hold and needs SNR', () => {
+    const u = aged(em('u', 447e6, 12_000), 1000);
+    expect(evaluateEmissions([u], c(1200))).toEqual([]);
+    expect(evaluateEmissions([u], c(1500)).map((x) => x.kind)).toEqual(['unlicensed-emitter']);
+    expect(evaluateEmissions([{ ...u, snrDb: 3 }], c(5000))).toEqual([]);
+  });
+
+  it('over-power waits while the power has just stepped up (time for a jamming detector), then fires', () => {
+    const loud = { ...aged(em('m', 470.375e6, 112_000, -20), 0), powerStepMs: 5000 };
+    expect(evaluateEmissions([loud], c(5200))).toEqual([]);
+    expect(evaluateEmissions([loud], c(5500)).map((x) => x.kind)).toEqual(['over-power']);
+    const { powerStepMs: _drop, ...steady } = loud;
+    expect(evaluateEmissions([steady], c(5100)).map((x) => x.kind)).toEqual(['over-power']);
+  });
+
+  it('an emission carrying a jammed CW line is left to the jamming alarm', () => {
+    const user = aged(em('m', 470.375e6, 112_000, -20), 0);
+    const jammed = [{ startHz: 470.375e6 - 600, stopHz: 470.375e6 + 600 }];
+    expect(evaluateEmissions([user], c(5000, { jammedRanges: jammed }))).toEqual([]);
+  });
+});

@@ -96,3 +96,41 @@ describe('heuristic classifier', () => {
     expect(got).toEqual(['e0', 'e1', 'e2', 'e3']);
   });
 });
+
+describe('EmissionTracker: power window, power steps, width gate', () => {
+  it('follows a power step within a few spectra (not a whole-life mean) and marks the step', () => {
+    const tr = new EmissionTracker({ sensorId: 's' });
+    const at = (i: number) => [{ ...em(470e6, 100_000), channelPowerDbfs: i < 80 ? -32 : -17 }];
+    let lastPower = NaN;
+    let step: number | undefined;
+    for (let i = 0; i < 90; i++) {
+      tr.update({ timeMs: i * 27.3, durationMs: 27.3, binHz: BIN, emissions: at(i) });
+      const a = tr.active()[0];
+      lastPower = a?.channelPowerDbfs ?? NaN;
+      if (i === 79) expect(a?.powerStepMs).toBeUndefined();
+      step = a?.powerStepMs;
+    }
+    expect(lastPower).toBeGreaterThan(-18);
+    expect(step).toBeCloseTo(80 * 27.3, 5);
+  });
+
+  it('a narrow band does not take over an established wide track, and vice versa', () => {
+    const tr = new EmissionTracker({ sensorId: 's' });
+    for (let i = 0; i < 20; i++)
+      tr.update({ timeMs: i * 27.3, durationMs: 27.3, binHz: BIN, emissions: [em(470.375e6, 110_000, 20)] });
+    for (let i = 20; i < 30; i++)
+      tr.update({
+        timeMs: i * 27.3,
+        durationMs: 27.3,
+        binHz: BIN,
+        emissions: [em(470.435e6, 11_000, 30), em(470.38e6, 110_000, 20)],
+      });
+    const act = tr.active();
+    expect(act).toHaveLength(2);
+    const wide = act.find((e) => e.bandwidthHz > 50_000)!;
+    expect(Math.abs(wide.centerHz - 470.376e6)).toBeLessThan(5000);
+    expect(wide.firstSeenMs).toBe(0);
+    const narrow = act.find((e) => e.bandwidthHz < 20_000)!;
+    expect(Math.abs(narrow.centerHz - 470.435e6)).toBeLessThan(100);
+  });
+});
