@@ -92,6 +92,30 @@ describe('admin workflows in Chromium', () => {
     expect(text).toContain(alarm.id);
     await report.screenshot({ path: join(ARTIFACTS, 'admin-incident-report.png'), fullPage: true });
     await report.close();
+
+    // Recordings: start a manual recording of the watched sensor, see it listed, stop it.
+    await page.click('#open-recordings');
+    await page.click('#rec-start');
+    const running = page.locator('#recordings-table tr.running');
+    await running.waitFor();
+    expect(await running.textContent()).toMatch(/venue-a.*thủ công/);
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-recordings.png') });
+    await running.locator('.rec-stop').click();
+    await page.waitForFunction(() => !document.querySelector('#recordings-table tr.running'));
+    expect(tc.monitor.recordings().map((r) => [r.reason, r.endMs !== null])).toEqual([['manual', true]]);
+    expect(await page.textContent('#recordings-table tbody')).toContain('1,2 kB');
+    await page.click('#recordings-dialog .dialog-close');
+
+    // Periodic report of today, HTML, English: a new tab with the report.
+    await page.click('#open-reports');
+    await page.selectOption('#report-lang', 'en');
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-periodic.png') });
+    const [periodic] = await Promise.all([b.ctx.waitForEvent('page'), page.click('#report-open')]);
+    await periodic.waitForLoadState();
+    expect(periodic.url()).toMatch(/\/api\/reports\/periodic\?from=\d{4}-\d{2}-\d{2}&format=html&lang=en$/);
+    expect(await periodic.getAttribute('html', 'lang')).toBe('en');
+    await periodic.close();
+    await page.click('#reports-dialog .dialog-close');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-console.png') });
     // The browser logs the session probe before login (401) and the refused plan (422): both expected.
     expect(b.errors.filter((e) => !/status of (401|422)/.test(e))).toEqual([]);
