@@ -4,7 +4,7 @@
  * are raised. Deterministic for recordings: all time comes from the samples.
  */
 import { AlarmManager } from '../alarms/manager.ts';
-import { openRecording, SigmfPlayer } from '../recording/sigmfReader.ts';
+import { openRecording, SigmfPlayer, type SigmfRecording } from '../recording/sigmfReader.ts';
 import type { Alarm, FrequencyPlan, IqBlock, Source, TrackedEmission } from '../types.ts';
 import type { Classifier } from '../tracking/classifier.ts';
 import { IqHistory } from '../../models/iq-history.ts';
@@ -241,8 +241,29 @@ export async function analyzeRecording(
   const rec = await openRecording(path);
   const an = await Analyzer.create(o, emit);
   const player = new SigmfPlayer(rec, { speed: 'max', chunkSamples: 262144 });
-  await player.run((b) => an.push(b), o.signal);
+  // Samples the live run lost are not in the file: number the blocks as the source did (gaps included), so the
+  // pipeline sees the same gaps and cuts its spectra at the same samples as it did live.
+  const offsets = lostSampleOffsets(rec);
+  await player.run((b) => an.push(offsets.length ? withSourceIndex(b, rec.segments, offsets) : b), o.signal);
   return an.finish();
+}
+
+/** Per capture segment, the samples lost before it (cumulative, `bandwatch:lost_samples`); [] when none. */
+function lostSampleOffsets(rec: SigmfRecording): number[] {
+  let sum = 0;
+  const out = rec.segments.map((_, i) => {
+    const lost = (rec.meta.captures[i] as Record<string, unknown> | undefined)?.['bandwatch:lost_samples'];
+    if (typeof lost === 'number' && Number.isFinite(lost) && lost > 0) sum += lost;
+    return sum;
+  });
+  return sum > 0 ? out : [];
+}
+
+function withSourceIndex(b: IqBlock, segments: SigmfRecording['segments'], offsets: number[]): IqBlock {
+  let i = segments.length - 1;
+  while (i > 0 && segments[i]!.sampleStart > b.sampleIndex) i--;
+  const off = offsets[i] ?? 0;
+  return off ? { ...b, sampleIndex: b.sampleIndex + off } : b;
 }
 
 /** Analyze a live source until `durationS` of samples, the signal, or the end of the stream. */

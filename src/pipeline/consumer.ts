@@ -26,6 +26,7 @@ export class FrameConsumer {
   private readonly classes = new Map<string, Classification>();
   private readonly queue: ClassificationQueue;
   private lastTimeMs = 0;
+  private rateClockMs = 0;
 
   constructor(private readonly o: ConsumerOptions) {
     this.queue = new ClassificationQueue(o.classifier, (id, c) => this.classes.set(id, c), o.classifyPerSecond ?? 10);
@@ -93,7 +94,10 @@ export class FrameConsumer {
     }
     if (frame.line) o.onLine?.(frame.line);
     o.onFrame?.(frame);
-    this.queue.pump(nowMs);
+    // The rate limit runs on analysed sample time (sum of spectrum durations), not on frame time stamps: those
+    // differ in their last bits between a live run and its replay, enough to flip a token near a whole number.
+    this.rateClockMs += frame.durationMs;
+    this.queue.pump(this.rateClockMs);
   }
 
   /** Wait for classifications in flight (replays call this after each block to stay deterministic). */

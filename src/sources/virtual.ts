@@ -20,7 +20,22 @@ export interface VirtualOptions {
   seed?: number;
   /** Which venue cluster this dongle watches by default (mic, pmr, fm). */
   cluster?: (typeof VENUE_CLUSTERS)[number]['id'];
+  /**
+   * Virtual dongle render-cache loop, complex samples; 0 renders every sample live. Default: 0 for the venue
+   * scenes, the dongle's 2^20 for `tone`. See VENUE_LOOP_SAMPLES.
+   */
+  loopSamples?: number;
 }
+
+/**
+ * Venue scenes render live (no loop). A 2^20-sample loop (0.437 s at 2.4 MS/s) repeats the same noise and
+ * modulation every 0.437 s, an artificial periodicity the detectors can lock onto (pulse-like envelopes, identical
+ * noise realisations in the averaged spectra); a loop long enough to hide it (seconds) would cost tens of MiB per
+ * dongle and still be cut at every scene change. Measured with `npm start` (3 dongles + console, CPU time of the
+ * process over 60 s after a 10 s warm-up, 2-core box under load): 30 % of one core with the 2^20 loop, 50 % with
+ * live rendering, i.e. ≈ 7 % of a core per dongle for signals without artificial periodicity.
+ */
+export const VENUE_LOOP_SAMPLES = 0;
 
 export interface OpenedVirtual {
   device: TunableIqDevice;
@@ -57,7 +72,8 @@ export async function openVirtualDevice(scene: string | undefined, o: VirtualOpt
   const source = sceneSource(name, o);
   const cluster = VENUE_CLUSTERS.find((c) => c.id === (o.cluster ?? 'pmr')) ?? VENUE_CLUSTERS[0];
   const serial = o.serial ?? '00000001';
-  const dongle = new VirtualRtlSdr({ source, serial, ports: [o.port ?? 1] });
+  const loopSamples = o.loopSamples ?? (name === 'tone' ? undefined : VENUE_LOOP_SAMPLES);
+  const dongle = new VirtualRtlSdr({ source, serial, ports: [o.port ?? 1], loopSamples });
   const device = await RtlSdr.open(dongle);
   return {
     device,

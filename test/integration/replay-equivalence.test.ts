@@ -91,6 +91,7 @@ describe('replay equivalence', () => {
     await monitor.start();
     await new Promise((r) => setTimeout(r, 8000));
     await monitor.stop();
+    const lost = monitor.sensors()[0]!.samplesLost;
     await store.close();
     await writer.close();
 
@@ -115,7 +116,7 @@ describe('replay equivalence', () => {
     await analyzeRecording(writer.metaPath, { plan }, (r) => (r.type === 'detection' ? dets.push(r) : alarms.push(r)));
 
     console.log(
-      `live: ${liveDet.length} detections, ${liveAlarms.length} alarms; classes ${[...new Set(liveDet.map((d) => d.class))].join(',')}; alarms ${liveAlarms.map((a) => a.kind).join(',')}`,
+      `live: ${liveDet.length} detections, ${liveAlarms.length} alarms; classes ${[...new Set(liveDet.map((d) => d.class))].join(',')}; alarms ${liveAlarms.map((a) => a.kind).join(',')}; ${lost} samples lost live`,
     );
     expect(liveDet.length).toBeGreaterThan(2);
     expect(liveAlarms.length).toBeGreaterThan(0);
