@@ -117,6 +117,23 @@ describe('admin workflows in Chromium', () => {
     await periodic.close();
     await page.click('#reports-dialog .dialog-close');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-console.png') });
+    // A viewer sees the plan read-only and no recording buttons.
+    await page.click('#logout');
+    await page.waitForSelector('#login-submit');
+    await page.fill('#login-user', 'viewer');
+    await page.fill('#login-pass', 'viewer-pass-1');
+    await page.click('#login-submit');
+    await page.click('#open-plan');
+    await page.waitForSelector('#plan-table tbody tr[data-row="2"]');
+    expect(await page.$$('#plan-table input')).toHaveLength(0);
+    expect(await page.$('#plan-submit')).toBeNull();
+    expect(await page.textContent('#plan-table tr[data-row="2"]')).toContain('471,2');
+    await page.click('#plan-dialog .dialog-close');
+    await page.click('#open-recordings');
+    await page.waitForSelector('#recordings-table tbody tr');
+    expect(await page.$('#rec-start')).toBeNull();
+    expect(await page.$('.rec-stop')).toBeNull();
+
     // The browser logs the session probe before login (401) and the refused plan (422): both expected.
     expect(b.errors.filter((e) => !/status of (401|422)/.test(e))).toEqual([]);
   }, 30_000);
