@@ -78,6 +78,7 @@ export async function startApp(
               planName.textContent = `${t('plan')}: ${p.name}`;
               viewer.refreshPlan();
             });
+            planPanel.onPlanChanged();
             break;
           case 'error':
             viewer.setStatus(`${m.code}: ${m.message}`);

@@ -73,6 +73,11 @@ export class PlanPanel {
     this.render();
   }
 
+  /** Someone changed the plan: refresh the history, and the table unless an edit is under way. */
+  onPlanChanged(): void {
+    if (this.dialog.open) void this.load(!this.dirty).catch(() => undefined);
+  }
+
   private setDraft(plan: FrequencyPlan): void {
     this.name = plan.name;
     this.phases = plan.phases;
