@@ -35,6 +35,8 @@ export interface RuleContext {
    * detector needs ~0.5 s) and a piece of a moving spectrum is not judged on a glimpse. Default 450.
    */
   holdMs?: number;
+  /** Over-power waits this long after the emission's power stepped up (TrackedEmission.powerStepMs), ms. Default 600. */
+  powerStepHoldMs?: number;
   /** `unlicensed-emitter` needs at least this SNR, dB (skirts and lines of licensed users are 1-5 dB). Default 6. */
   minUnlicensedSnrDb?: number;
 }
@@ -133,7 +135,9 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       }
       if (a.maxLevelDbfs !== undefined) {
         const limit = ctx.overPowerActive?.(a.id) ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
-        const stepped = em.powerStepMs !== undefined && ctx.timeMs - em.powerStepMs < holdMs;
+        // A sudden rise waits a little longer than the other holds: a barrage lifting every microphone channel
+        // needs ~0.5 s to be reported as jamming, and its energy must not be called over-power first.
+        const stepped = em.powerStepMs !== undefined && ctx.timeMs - em.powerStepMs < (ctx.powerStepHoldMs ?? 600);
         if (em.channelPowerDbfs > limit && !held(em) && !stepped) {
           out.push({
             ...base(em),

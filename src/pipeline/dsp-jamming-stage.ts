@@ -14,6 +14,8 @@ export interface JammingStageOptions {
   detector?: Partial<Omit<JammingOptions, 'fftSize' | 'excludeMask'>>;
   /** Spectra of persistence before a jammer type is reported. Default 6 (≈ 0.16 s). */
   persistFrames?: number;
+  /** A reported jammer stands this long after its last report, ms (range = union meanwhile). Default 1000. */
+  hangMs?: number;
 }
 
 class DspJammingStage implements JammingStage {
@@ -24,6 +26,7 @@ class DspJammingStage implements JammingStage {
   private readonly history: Partial<Record<JammerDetection['type'], number[]>> = {};
   errors = 0;
   private licensed: { startHz: number; stopHz: number }[] = [];
+  private readonly hung = new Map<JammerDetection['type'], { det: JammerDetection; lastMs: number }>();
 
   constructor(private readonly o: JammingStageOptions) {}
 
@@ -76,12 +79,40 @@ class DspJammingStage implements JammingStage {
             });
         }
       }
-      return reported;
+      return this.hang(reported, i.timeMs);
     } catch {
       this.errors++;
       this.failed = true;
       return this.fallback.process(i);
     }
+  }
+
+  /**
+   * A jammer's report flickers from spectrum to spectrum (a sweep's smear, a pulse train between analysis windows).
+   * Each type's report stands for `hangMs` after it was last seen, with its range the union of what was reported
+   * meanwhile, so the emission rules keep leaving the jammer's energy to the jamming alarm (a sweep crossing licensed
+   * channels would otherwise raise unlicensed / out-of-mask between reports, a barrage's tail over-power).
+   */
+  private hang(reported: JammerDetection[], timeMs: number): JammerDetection[] {
+    const hangMs = this.o.hangMs ?? 1000;
+    for (const d of reported) {
+      const h = this.hung.get(d.type);
+      if (h && timeMs - h.lastMs <= hangMs) {
+        h.det = { ...d, startHz: Math.min(d.startHz, h.det.startHz), stopHz: Math.max(d.stopHz, h.det.stopHz) };
+        h.lastMs = timeMs;
+        d.startHz = h.det.startHz;
+        d.stopHz = h.det.stopHz;
+      } else this.hung.set(d.type, { det: { ...d, detail: { ...d.detail } }, lastMs: timeMs });
+    }
+    const out = [...reported];
+    for (const [type, h] of this.hung) {
+      if (timeMs - h.lastMs > hangMs) {
+        this.hung.delete(type);
+        continue;
+      }
+      if (!reported.some((d) => d.type === type)) out.push({ ...h.det, detail: { ...h.det.detail } });
+    }
+    return out;
   }
 
   holdBaseline(): boolean {
@@ -91,6 +122,7 @@ class DspJammingStage implements JammingStage {
   reset(): void {
     for (const k of Object.keys(this.history)) delete this.history[k as JammerDetection['type']];
     this.det?.reset();
+    this.hung.clear();
     this.fallback.reset();
     this.active = false;
   }

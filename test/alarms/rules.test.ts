@@ -91,7 +91,7 @@ describe('compliance rules: alarm quality', () => {
   it('over-power waits while the power has just stepped up (time for a jamming detector), then fires', () => {
     const loud = { ...aged(em('m', 470.375e6, 112_000, -20), 0), powerStepMs: 5000 };
     expect(evaluateEmissions([loud], c(5200))).toEqual([]);
-    expect(evaluateEmissions([loud], c(5500)).map((x) => x.kind)).toEqual(['over-power']);
+    expect(evaluateEmissions([loud], c(5700)).map((x) => x.kind)).toEqual(['over-power']);
     const { powerStepMs: _drop, ...steady } = loud;
     expect(evaluateEmissions([steady], c(5100)).map((x) => x.kind)).toEqual(['over-power']);
   });
