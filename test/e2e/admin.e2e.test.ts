@@ -80,6 +80,15 @@ describe('admin workflows in Chromium', () => {
     await expect(page.textContent('#plan-name')).resolves.toContain('Kế hoạch Đại hội v2');
     await page.click('#plan-dialog .dialog-close');
 
+    // In English the table uses a decimal point (and English headers).
+    await page.click('.lang-btn[data-lang="en"]');
+    await page.click('#open-plan');
+    await page.waitForSelector('#plan-table tbody tr[data-row="2"]');
+    expect(await page.inputValue('#plan-table tr[data-row="2"] input[data-col="centerMHz"]')).toBe('471.2');
+    expect(await page.textContent('#plan-table thead')).toContain('Centre frequency (MHz)');
+    await page.click('#plan-dialog .dialog-close');
+    await page.click('.lang-btn[data-lang="vi"]');
+
     // An alarm arrives; its incident report opens in a new tab with the frequency in Vietnamese format.
     const alarm = tc.monitor.switchOnUnlicensed('venue-a', 469.85e6, -45, 16e3);
     const link = page.locator(`li[data-alarm-id="${alarm.id}"] a.incident-report`);

@@ -342,6 +342,11 @@ export class PlanPanel {
 
   relabel(): void {
     this.dialog.relabel();
+    // Numbers follow the language's decimal mark; a draft being edited keeps what was typed.
+    if (!this.dirty) {
+      const { plan, problems } = rowsToPlan(this.name, this.rows, { phases: this.phases });
+      if (!problems.length) this.rows = planToRows(plan, lang() === 'vi');
+    }
     if (this.dialog.open) this.render();
   }
 }
