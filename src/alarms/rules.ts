@@ -35,7 +35,10 @@ export interface RuleContext {
    * detector needs ~0.5 s) and a piece of a moving spectrum is not judged on a glimpse. Default 450.
    */
   holdMs?: number;
-  /** Over-power waits this long after the emission's power stepped up (TrackedEmission.powerStepMs), ms. Default 600. */
+  /**
+   * Over-power waits this long after the emission appeared or its power stepped up (TrackedEmission.powerStepMs),
+   * ms: a CW jammer parked on a channel or a barrage lifting it needs ~0.6 s to be reported as jamming. Default 700.
+   */
   powerStepHoldMs?: number;
   /** `unlicensed-emitter` needs at least this SNR, dB (skirts and lines of licensed users are 1-5 dB). Default 6. */
   minUnlicensedSnrDb?: number;
@@ -106,6 +109,8 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
           // A user that is itself just starting (a PTT microphone keying up) still scatters stable-looking pieces.
           if (ctx.timeMs - user.firstSeenMs < 1000) return;
           if (Math.abs(em.centerHz - user.centerHz) < user.bandwidthHz / 4) return;
+          // As wide as the user: the user seen twice (a track of its merged spectrum), not a separate band.
+          if (em.bandwidthHz > 0.5 * user.bandwidthHz) return;
         } else {
           // A second track centred inside the user's occupied band is the same emitter seen twice, not interference.
           const overlapHz =
@@ -135,10 +140,12 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       }
       if (a.maxLevelDbfs !== undefined) {
         const limit = ctx.overPowerActive?.(a.id) ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
-        // A sudden rise waits a little longer than the other holds: a barrage lifting every microphone channel
-        // needs ~0.5 s to be reported as jamming, and its energy must not be called over-power first.
-        const stepped = em.powerStepMs !== undefined && ctx.timeMs - em.powerStepMs < (ctx.powerStepHoldMs ?? 600);
-        if (em.channelPowerDbfs > limit && !held(em) && !stepped) {
+        // A sudden rise waits a little longer than the other holds: a barrage lifting every microphone channel or a
+        // CW jammer on a PMR channel needs ~0.6 s to be reported as jamming, and its energy must not be called
+        // over-power first.
+        const stepHold = ctx.powerStepHoldMs ?? 700;
+        const stepped = ctx.timeMs - (em.powerStepMs ?? -Infinity) < stepHold || ctx.timeMs - em.firstSeenMs < stepHold;
+        if (em.channelPowerDbfs > limit && !stepped) {
           out.push({
             ...base(em),
             kind: 'over-power',

@@ -491,6 +491,7 @@ export class SpectralPipeline {
     psdLin: Float32Array,
     floorLin: Float32Array,
     bumpDb = 8,
+    edgeDb = 3,
   ): Emission[] {
     if (this.slowN === 0 || this.slowFill < this.slowN || !raw.length) return raw;
     const n = this.fftSize;
@@ -509,6 +510,7 @@ export class SpectralPipeline {
       if (occ.length < 3 * minBins) continue;
       occ.sort((x, y) => x - y);
       const thr = occ[occ.length >> 1]! * 10 ** (bumpDb / 10);
+      const edge = occ[occ.length >> 1]! * 10 ** (edgeDb / 10);
       const centreBin = (a.centerHz - s.startHz) / s.binHz;
       const guard = 15_000 / s.binHz;
       for (let k = lo; k <= hi; k++) {
@@ -518,7 +520,13 @@ export class SpectralPipeline {
         const w = e - k + 1;
         const mid = (k + e) / 2;
         if (w >= minBins && w <= maxBins && Math.abs(mid - centreBin) > guard) {
-          out = this.cutAt(out, k, e, s, psdLin, floorLin);
+          // The emitter's skirts reach below the bump threshold: widen the cut while the average stays clearly
+          // (edgeDb) over the user's level, so the piece's OBW is its own, not just its top.
+          let x = k;
+          let y = e;
+          while (x - 1 >= lo && avg[x - 1]! >= edge && y - (x - 1) + 1 <= maxBins) x--;
+          while (y + 1 <= hi && avg[y + 1]! >= edge && y + 1 - x + 1 <= maxBins) y++;
+          out = this.cutAt(out, x, y, s, psdLin, floorLin);
         }
         k = e;
       }
