@@ -129,7 +129,13 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       }
       const m = matchAssignment(em.centerHz, em.bandwidthHz, [a], { resolutionHz: ctx.binHz });
       // The mask is judged on the tracker's smoothed centre and bandwidth, once they have had time to settle.
-      if (!held(em) && (m.relation === 'too-wide' || m.relation === 'off-centre')) {
+      // In a wide channel, another emission lying inside the user's band (an interferer reported on its own) pulls a
+      // merged measurement of the user off-centre: that is the interference alarm's business, not a mask breach.
+      const pulled =
+        wide &&
+        m.relation === 'off-centre' &&
+        list.some((o, k) => k > 0 && Math.abs(o.em.centerHz - em.centerHz) <= em.bandwidthHz / 2);
+      if (!held(em) && !pulled && (m.relation === 'too-wide' || m.relation === 'off-centre')) {
         out.push({
           ...base(em),
           kind: 'out-of-mask',

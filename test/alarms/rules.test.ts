@@ -79,6 +79,13 @@ describe('compliance rules: alarm quality', () => {
     expect(evaluateEmissions([twin, mic], c(4000))).toEqual([]);
   });
 
+  it('a wide user pulled off-centre by an interferer inside its band is not out-of-mask; alone it is', () => {
+    const mic = aged(em('mic', 470.375e6 + 36_000, 112_000, -32), 0);
+    const intf = aged(em('intf', 470.435e6, 11_000, -30), 3000);
+    expect(evaluateEmissions([mic, intf], c(4000)).map((x) => x.kind)).not.toContain('out-of-mask');
+    expect(evaluateEmissions([mic], c(4000)).map((x) => x.kind)).toEqual(['out-of-mask']);
+  });
+
   it('no interference while the user itself is young (a PTT microphone keying up) or the piece is weak', () => {
     const mic = aged(em('mic', 470.375e6, 112_000, -32), 3500);
     const piece = aged(em('p', 470.435e6, 11_000, -30), 3000);
