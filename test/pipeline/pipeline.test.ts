@@ -102,7 +102,8 @@ describe('pipeline detection accuracy', () => {
     expect(Math.abs(d[0]!.t0 - 0.5)).toBeLessThan(0.08);
     expect(Math.abs(d[0]!.t1 - 3)).toBeLessThan(0.08);
     expect(d[0]!.class).toBe('nfm');
-    expect(d[0]!.confidence).toBeLessThanOrEqual(0.6);
+    // The shipped model (not the bandwidth heuristic, which never says more than 0.5) labels it.
+    expect(d[0]!.confidence).toBeGreaterThan(0.6);
   });
 
   it('measures a wide FM emitter within 20 %', () => {
