@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrace, type TraceTransfer } from '../../firmware-bridge/virtual/trace.ts';
 import { VirtualRtlSdr } from '../../firmware-bridge/virtual/virtual-dongle.ts';
 
-const TRACE_DIR = '/work/shared/reference/rtlsdr-traces';
+const TRACE_DIR = join(import.meta.dirname, '..', 'fixtures', 'rtlsdr-traces');
 const load = (name: string) => parseTrace(readFileSync(`${TRACE_DIR}/${name}.trace`, 'utf8'));
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

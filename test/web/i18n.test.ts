@@ -30,7 +30,7 @@ describe('i18n', () => {
   });
 
   it('uses the glossary terms exactly', () => {
-    const glossary = readFileSync(join(import.meta.dirname, '../../../shared/reference/vi-glossary.md'), 'utf8');
+    const glossary = readFileSync(join(import.meta.dirname, '../fixtures/vi-glossary.md'), 'utf8');
     const vi = MESSAGES.vi;
     const pairs: [keyof typeof vi, string][] = [
       ['spectrumTrace', 'đường phổ'],

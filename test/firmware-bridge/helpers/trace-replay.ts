@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSetup } from '../../../firmware-bridge/usb/decode.ts';
 
-export const TRACE_DIR = '/work/shared/reference/rtlsdr-traces';
+export const TRACE_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'rtlsdr-traces');
 
 export interface TraceEntry {
   file: string;
