@@ -27,7 +27,14 @@ export interface SensorConfig {
 
 export interface MonitorConfig {
   dataDir: string;
-  console: { enabled: boolean; host: string; port: number; adminPassword?: string };
+  console: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    adminPassword?: string;
+    /** HTTPS/WSS: PEM key and certificate paths; cookies then get Secure. */
+    tls?: { keyPath: string; certPath: string };
+  };
   storage: { influx?: { url: string; database: string; username?: string; password?: string }; intervalS: number };
   /** Plan file; default: the venue plan for the simulated venue, none otherwise. */
   plan?: string;
@@ -160,6 +167,13 @@ export function parseConfigText(
   cfg.console.host = str(c.host, ['console', 'host']) ?? cfg.console.host;
   cfg.console.port = num(c.port, ['console', 'port'], 0, 65535) ?? cfg.console.port;
   cfg.console.adminPassword = str(c.adminPassword, ['console', 'adminPassword']) ?? cfg.console.adminPassword;
+  if (c.tls !== undefined) {
+    const t = obj(c.tls, ['console', 'tls']);
+    const keyPath = str(t.keyPath, ['console', 'tls', 'keyPath']);
+    const certPath = str(t.certPath, ['console', 'tls', 'certPath']);
+    if (keyPath && certPath) cfg.console.tls = { keyPath, certPath };
+    else problems.push({ location: at(['console', 'tls']), message: 'needs both keyPath and certPath' });
+  }
   const s = obj(r.storage, ['storage']);
   cfg.storage.intervalS = num(s.intervalS, ['storage', 'intervalS'], 1, 3600) ?? cfg.storage.intervalS;
   if (s.influx !== undefined) {

@@ -140,6 +140,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         host: cfg.console.host,
         port: cfg.console.port,
         adminPassword: cfg.console.adminPassword,
+        ...(cfg.console.tls ? { tls: cfg.console.tls } : {}),
         // The console's history view, report waterfalls and evidence links read the stored rows.
         ...(monitor.spectrumHistory ? { history: spectrumHistoryAdapter(monitor.spectrumHistory) } : {}),
         print: (l: string) => io.err(l),
