@@ -7,6 +7,7 @@ bash scripts/debian-deps.sh || exit 1
 rc=0
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json || rc=1
 echo "== lint"; npx eslint . || rc=1
+echo "== format"; npx prettier --check --log-level warn "**/*.ts" || rc=1
 echo "== build web"; node scripts/build-web.mjs || rc=1
 echo "== vitest"
 rm -f vitest-report.json

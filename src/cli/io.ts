@@ -19,7 +19,9 @@ export function processIo(): CliIo {
 }
 
 /** In-memory io for tests. */
-export function memoryIo(signal: AbortSignal = new AbortController().signal): CliIo & { stdout: string[]; stderr: string[] } {
+export function memoryIo(
+  signal: AbortSignal = new AbortController().signal,
+): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), signal };

@@ -12,13 +12,25 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  monitor: { summary: 'run the live monitor: sources, detection, alarms, storage, console', load: () => import('./commands/monitor.ts') },
-  analyze: { summary: 'run a recording or live source through the pipeline, print JSON lines', load: () => import('./commands/analyze.ts') },
-  replay: { summary: 'replay a SigMF recording through the pipeline at 1x, faster or as fast as possible', load: () => import('./commands/replay.ts') },
+  monitor: {
+    summary: 'run the live monitor: sources, detection, alarms, storage, console',
+    load: () => import('./commands/monitor.ts'),
+  },
+  analyze: {
+    summary: 'run a recording or live source through the pipeline, print JSON lines',
+    load: () => import('./commands/analyze.ts'),
+  },
+  replay: {
+    summary: 'replay a SigMF recording through the pipeline at 1x, faster or as fast as possible',
+    load: () => import('./commands/replay.ts'),
+  },
   devices: { summary: 'list RTL-SDR dongles: tuner, serial, USB path', load: () => import('./commands/devices.ts') },
   plan: { summary: 'frequency plan tools: `plan check FILE`', load: () => import('./commands/plan.ts') },
   record: { summary: 'record IQ from a source to SigMF', load: () => import('./commands/record.ts') },
-  eeprom: { summary: 'read the dongle EEPROM, or write a new serial (guarded)', load: () => import('./commands/eeprom.ts') },
+  eeprom: {
+    summary: 'read the dongle EEPROM, or write a new serial (guarded)',
+    load: () => import('./commands/eeprom.ts'),
+  },
   report: { summary: 'incident and periodic reports (HTML, CSV)', load: () => import('./commands/report.ts') },
   users: { summary: 'manage console accounts', load: () => import('./commands/users.ts') },
 };
