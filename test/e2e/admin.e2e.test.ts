@@ -3,25 +3,18 @@
  * plan with a duplicate id is refused and the problem shows at its row, the fixed plan is accepted and lands in
  * the plan history — then opens the incident report of an alarm in a new tab.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
-import { startTestConsole, type TestConsole } from '../helpers/console-server.ts';
+import type { BrowserSession } from '../helpers/browser.ts';
+import { ARTIFACTS, startE2eConsole } from '../helpers/e2e-console.ts';
+import type { TestConsole } from '../helpers/console-server.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 let tc: TestConsole;
 let b: BrowserSession;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-web.mjs')], {
-    stdio: 'pipe',
-  });
-  tc = await startTestConsole({}, { lineRateHz: 10, canRecord: true });
-  await tc.server.listen();
-  tc.monitor.start();
-  b = await launchBrowser({ width: 1600, height: 1000 });
+  ({ tc, b } = await startE2eConsole({ lineRateHz: 10, viewport: { width: 1600, height: 1000 } }));
 }, 60_000);
 
 afterAll(async () => {

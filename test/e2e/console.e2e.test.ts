@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { venuePlan } from '../../dsp/synth/venue.ts';
@@ -14,22 +13,15 @@ import { createServer } from '../../src/server/server.ts';
 import { openLiveInput } from '../../src/sources/open.ts';
 import { EmbeddedStore } from '../../src/storage/embeddedStore.ts';
 import type { FrequencyPlan } from '../../src/types.ts';
-import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
-import { startTestConsole, type TestConsole } from '../helpers/console-server.ts';
+import type { BrowserSession } from '../helpers/browser.ts';
+import { ARTIFACTS, startE2eConsole } from '../helpers/e2e-console.ts';
+import type { TestConsole } from '../helpers/console-server.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 let tc: TestConsole;
 let b: BrowserSession;
 
 beforeAll(async () => {
-  // The server serves web/dist: build it (esbuild, well under a second).
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-web.mjs')], {
-    stdio: 'pipe',
-  });
-  tc = await startTestConsole({}, { lineRateHz: 20, canRecord: true });
-  await tc.server.listen();
-  tc.monitor.start();
-  b = await launchBrowser({ width: 1920, height: 1080 });
+  ({ tc, b } = await startE2eConsole({ lineRateHz: 20, viewport: { width: 1920, height: 1080 } }));
 }, 60_000);
 
 afterAll(async () => {
