@@ -368,10 +368,8 @@ export class JammingDetector {
   private segFloorPrev = new Float64Array(0);
   /** Long-term (≈ 2 s) mean of each segment's power over its noise (occupancy for the group-contrast test). */
   private segOcc = new Float64Array(0);
-  /** Summed power over each segment's occupied neighbourhood this spectrum, and its means while on / off, dB. */
+  /** Summed power over each segment's occupied neighbourhood this spectrum, over its noise, dB. */
   private segGroupDb = new Float64Array(0);
-  private segGroupOn = new Float64Array(0);
-  private segGroupOff = new Float64Array(0);
 
   // Per-frame band powers (ring) and their analysis.
   private fBands = 0;
@@ -462,11 +460,23 @@ export class JammingDetector {
   private segPeriod = new Float64Array(0);
   private segDuty = new Float64Array(0);
   private segFiring = new Uint8Array(0);
-  /** Smoothed level over the baseline while on / while off, dB, per unit. */
+  /** Smoothed on-level over the noise, dB, per unit (reference of the deviation below). */
   private segOnLevel = new Float64Array(0);
-  private segOffLevel = new Float64Array(0);
   /** Smoothed absolute deviation of the on-level, dB: a jammer's on-level is steady, a wobbling hump is not. */
   private segOnDev = new Float64Array(0);
+  /**
+   * Per-unit sums over the current phase (level dB, group dB, spectra), moved into the cycle ring at each edge:
+   * index 3u + 0 level, + 1 group, + 2 count; `segAccOff` for the off phase, `segAccOn` for the on phase.
+   */
+  private segAccOff = new Float64Array(0);
+  private segAccOn = new Float64Array(0);
+  /**
+   * Per rising edge (ring like segRiseT, 3 values each as above): sums over the off phase that ended at this edge
+   * and over the on phase that began with it (count 0 while it lasts). The on/off tests use only the cycles of the
+   * periodic run, so what a unit does after its pattern ended (a licensed user releasing PTT) cannot complete it.
+   */
+  private segCycOff = new Float64Array(0);
+  private segCycOn = new Float64Array(0);
   private readonly intervalScratch = new Float64Array(PULSE_EDGES);
   private readonly pulseDets = Array.from({ length: MAX_REPORTS }, () =>
     newDetection('pulse', ['periodS', 'dutyCycle', 'cycles', 'segments']),
@@ -577,8 +587,11 @@ export class JammingDetector {
     this.segDuty = new Float64Array(2 * s);
     this.segFiring = new Uint8Array(2 * s);
     this.segOnLevel = new Float64Array(2 * s);
-    this.segOffLevel = new Float64Array(2 * s);
     this.segOnDev = new Float64Array(2 * s);
+    this.segAccOff = new Float64Array(2 * s * 3);
+    this.segAccOn = new Float64Array(2 * s * 3);
+    this.segCycOff = new Float64Array(2 * s * PULSE_EDGES * 3);
+    this.segCycOn = new Float64Array(2 * s * PULSE_EDGES * 3);
     this.binSeg = new Int32Array(this.fftSize);
     for (let q = 0; q < s; q++) this.binSeg.fill(q, est.segmentStart[q] as number, est.segmentStart[q + 1] as number);
     this.segNoise = new Float64Array(s);
@@ -589,8 +602,6 @@ export class JammingDetector {
     this.segMeanPrevOk = false;
     this.segOcc = new Float64Array(s);
     this.segGroupDb = new Float64Array(s);
-    this.segGroupOn = new Float64Array(2 * s);
-    this.segGroupOff = new Float64Array(2 * s);
     this.trackerRef = new NoiseFloorTracker({ segments: s, ...this.trackerOpts });
   }
 
@@ -615,8 +626,6 @@ export class JammingDetector {
     this.modSeenS.fill(-Infinity);
     this.segMeanPrevOk = false;
     this.segOcc.fill(0);
-    this.segGroupOn.fill(0);
-    this.segGroupOff.fill(0);
     this.trackerRef?.reset();
     this.barrageSinceS = NaN;
     this.barrageActive = false;
@@ -627,8 +636,11 @@ export class JammingDetector {
     this.segEdgeCount.fill(0);
     this.segLastRise.fill(NaN);
     this.segOnLevel.fill(0);
-    this.segOffLevel.fill(0);
     this.segOnDev.fill(0);
+    this.segAccOff.fill(0);
+    this.segAccOn.fill(0);
+    this.segCycOff.fill(0);
+    this.segCycOn.fill(0);
     this.cwActive.fill(0);
     this.lastTimeS = NaN;
     this.frameDtS = NaN;
@@ -1730,26 +1742,44 @@ export class JammingDetector {
     const was = this.segOn[u] as number;
     const on = was ? (levelDb >= onDb - 3 ? 1 : 0) : levelDb >= onDb ? 1 : 0;
     this.segOn[u] = on;
-    if (on) {
-      const dev = Math.abs(levelDb - (this.segOnLevel[u] as number));
-      this.segOnDev[u] = 0.8 * (this.segOnDev[u] as number) + 0.2 * dev;
-      this.segOnLevel[u] = 0.8 * (this.segOnLevel[u] as number) + 0.2 * levelDb;
-      this.segGroupOn[u] = 0.8 * (this.segGroupOn[u] as number) + 0.2 * groupDb;
-    } else {
-      this.segOffLevel[u] = 0.8 * (this.segOffLevel[u] as number) + 0.2 * levelDb;
-      this.segGroupOff[u] = 0.8 * (this.segGroupOff[u] as number) + 0.2 * groupDb;
-    }
     const ec = this.segEdgeCount[u] as number;
     const ring = u * PULSE_EDGES;
+    const acc = 3 * u;
     if (on && !was) {
+      // Rising edge: the off phase just ended belongs to this edge's cycle; a new on phase starts.
       const slot = ec % PULSE_EDGES;
       this.segRiseT[ring + slot] = t;
       this.segOnDur[ring + slot] = NaN;
       this.segEdgeCount[u] = ec + 1;
       this.segLastRise[u] = t;
+      const c = 3 * (ring + slot);
+      for (let i = 0; i < 3; i++) {
+        this.segCycOff[c + i] = this.segAccOff[acc + i] as number;
+        this.segAccOff[acc + i] = 0;
+        this.segCycOn[c + i] = 0;
+        this.segAccOn[acc + i] = 0;
+      }
     } else if (!on && was && ec > 0) {
       const slot = (ec - 1) % PULSE_EDGES;
       this.segOnDur[ring + slot] = t - (this.segRiseT[ring + slot] as number);
+      const c = 3 * (ring + slot);
+      for (let i = 0; i < 3; i++) {
+        this.segCycOn[c + i] = this.segAccOn[acc + i] as number;
+        this.segAccOn[acc + i] = 0;
+      }
+      this.segAccOff.fill(0, acc, acc + 3);
+    }
+    if (on) {
+      const dev = Math.abs(levelDb - (this.segOnLevel[u] as number));
+      this.segOnDev[u] = 0.8 * (this.segOnDev[u] as number) + 0.2 * dev;
+      this.segOnLevel[u] = 0.8 * (this.segOnLevel[u] as number) + 0.2 * levelDb;
+      this.segAccOn[acc] = (this.segAccOn[acc] as number) + levelDb;
+      this.segAccOn[acc + 1] = (this.segAccOn[acc + 1] as number) + groupDb;
+      this.segAccOn[acc + 2] = (this.segAccOn[acc + 2] as number) + 1;
+    } else {
+      this.segAccOff[acc] = (this.segAccOff[acc] as number) + levelDb;
+      this.segAccOff[acc + 1] = (this.segAccOff[acc + 1] as number) + groupDb;
+      this.segAccOff[acc + 2] = (this.segAccOff[acc + 2] as number) + 1;
     }
     this.evaluatePulse(u, t, dtFrame, onDb);
   }
@@ -1782,17 +1812,7 @@ export class JammingDetector {
 
   private evaluatePulse(s: number, t: number, dtFrame: number, onDb: number): void {
     const pu = this.pu;
-    // Two clear levels: off near the noise floor (a jammer switches off; an FM carrier moving power between
-    // segments does not), on well above it, steady; and the whole emission (the segment with its occupied
-    // neighbours) switching too, not only this segment's share of a constant-envelope signal.
-    if (
-      (this.segOffLevel[s] as number) > pu.maxOffDb ||
-      (this.segOnLevel[s] as number) - (this.segOffLevel[s] as number) < Math.max(onDb, pu.minContrastDb) ||
-      (this.segOnDev[s] as number) > 3 ||
-      (this.segGroupOn[s] as number) - (this.segGroupOff[s] as number) < pu.minGroupContrastDb
-    ) {
-      return;
-    }
+    if ((this.segOnDev[s] as number) > 3) return;
     const ec = this.segEdgeCount[s] as number;
     const have = Math.min(ec, PULSE_EDGES);
     if (have < pu.minCycles + 1) return;
@@ -1850,6 +1870,38 @@ export class JammingDetector {
     // Period must be resolvable (≥ 4 spectra) and the pattern current.
     if (dtFrame > 0 && period < 4 * dtFrame) return;
     if (t - (this.segLastRise[s] as number) > 2 * period) return;
+    // Two clear levels *within the periodic run*: off near the noise floor (a jammer switches off; an FM carrier
+    // moving power between segments does not), on well above it; and the whole emission (the segment with its
+    // occupied neighbours) switching too, not only this segment's share of a constant-envelope signal. Pooled over
+    // the run's cycles only: the off phases that ended at its rising edges (2nd..newest) and the completed on phases
+    // that began at them. Smoothing across the run's end would let the unit's next state stand in for its cycles:
+    // a wireless mic's syllable rhythm (off = a brief collapse of the deviation, 6–8 dB over the floor, the whole
+    // channel's power unchanged) followed by a PTT release read as "off at the floor, whole emission switching" for
+    // the ~0.2 s the smoothed levels took to decay, while the 15 remembered syllable edges still looked current.
+    {
+      const first = ec - k - 1;
+      let offL = 0;
+      let offG = 0;
+      let offN = 0;
+      let onL = 0;
+      let onG = 0;
+      let onN = 0;
+      for (let i = 0; i <= k; i++) {
+        const c = 3 * (ring + ((first + i) % PULSE_EDGES));
+        if (i > 0) {
+          offL += this.segCycOff[c] as number;
+          offG += this.segCycOff[c + 1] as number;
+          offN += this.segCycOff[c + 2] as number;
+        }
+        onL += this.segCycOn[c] as number;
+        onG += this.segCycOn[c + 1] as number;
+        onN += this.segCycOn[c + 2] as number;
+      }
+      if (!(offN > 0 && onN > 0)) return;
+      const offDb = offL / offN;
+      if (offDb > pu.maxOffDb || onL / onN - offDb < Math.max(onDb, pu.minContrastDb)) return;
+      if (onG / onN - offG / offN < pu.minGroupContrastDb) return;
+    }
     if (isLicensedPeriod(period, dtFrame, pu.licensedPeriodsS)) return;
     let dutySum = 0;
     let dutyN = 0;

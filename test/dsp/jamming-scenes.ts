@@ -8,8 +8,13 @@
  */
 import { CfarDetector } from '../../dsp/cfar.ts';
 import { EmissionExtractor, dcExcludeMask } from '../../dsp/emissions.ts';
-import { JammingDetector, type JammingOptions } from '../../dsp/jamming.ts';
+import { FramePowerCollector, JammingDetector, type JammingOptions } from '../../dsp/jamming.ts';
 import { NoiseFloorEstimator } from '../../dsp/noise-floor.ts';
+import { Scene, type EmitterSpec } from '../../dsp/synth/index.ts';
+import { FftJsKernel } from '../../dsp/fft-kernel.ts';
+import { WasmSimdKernel, wasmSimdSupported } from '../../dsp/wasm/kernel.ts';
+import { WelchPsd } from '../../dsp/welch.ts';
+import { makeWindow } from '../../dsp/window.ts';
 import type { JammerDetection, JammerType } from '../../dsp/types.ts';
 import { Rng, addGaussian, addRect, addTone, dbToLin } from './detect-fixtures.ts';
 
@@ -261,6 +266,145 @@ export function runScene(components: Component[], o: SceneOptions): SceneResult 
       res.firstS[ty] ??= t;
       res.last[ty] = { ...d, detail: { ...d.detail } };
     }
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real chain: dsp/synth Scene (cu8 at 2.4 MS/s) → WelchPsd (N = 2048, M = 32, no overlap, DC bins flagged) →
+// NoiseFloorEstimator → CfarDetector → EmissionExtractor → JammingDetector, with the per-frame band powers from a
+// second WelchPsd (averages 1) through FramePowerCollector, as docs/dsp-detection.md tells the pipeline to wire it.
+
+export const CHAIN_FS = 2.4e6;
+export const CHAIN_N = 2048;
+const CHAIN_M = 32;
+const CHAIN_CHUNK = 131072;
+
+export interface ChainResult {
+  spectra: number;
+  framesWith: Record<JammerType, number>;
+  firstS: Partial<Record<JammerType, number>>;
+  /** Copies of the detections of each type in the last spectrum that had one. */
+  last: Partial<Record<JammerType, JammerDetection[]>>;
+}
+
+export interface ChainOptions {
+  /** The emitters of a scene (seed `seed`, noise −100 dBFS/Hz)... */
+  emitters?: EmitterSpec[];
+  /** ...or a ready scene. */
+  scene?: Scene;
+  centerHz: number;
+  durationS: number;
+  /** Scene time of the first sample, s (default 0); reported times are scene times. */
+  startS?: number;
+  /** Per-frame input on (default true). */
+  frames?: boolean;
+  /** Render this many samples once and repeat them (the virtual dongle's render loop). */
+  loopSamples?: number;
+  jamming?: Partial<Omit<JammingOptions, 'fftSize' | 'excludeMask'>>;
+  seed?: number;
+  /** Called with every spectrum's detections (time of the spectrum, s) and the detector. */
+  onDetections?: (timeS: number, found: readonly JammerDetection[], detector: JammingDetector) => void;
+}
+
+function chainKernel(window: ReturnType<typeof makeWindow>) {
+  return wasmSimdSupported() ? WasmSimdKernel.createSync(CHAIN_N, window) : new FftJsKernel(CHAIN_N, window);
+}
+
+/** The pipeline's jamming settings (src/pipeline/dsp-jamming-stage.ts) with a 3 s learning time. */
+export function pipelineJamming(extra: ChainOptions['jamming'] = {}): Omit<JammingOptions, 'fftSize' | 'excludeMask'> {
+  return {
+    edgeFraction: 0.08,
+    tracker: { learnS: 3 },
+    barrage: { persistS: 0.5 },
+    cw: { minDurationS: 0.6, minFrames: 12 },
+    ...extra,
+  };
+}
+
+/** Run a synthesised scene through the real chain; count the spectra with each jammer type. */
+export function runChain(o: ChainOptions): ChainResult {
+  const N = CHAIN_N;
+  const FS = CHAIN_FS;
+  const scene = o.scene ?? new Scene({ seed: o.seed ?? 7, noiseDbfsPerHz: -100, emitters: o.emitters ?? [] });
+  const exclude = dcExcludeMask(N, 3);
+  const floor = new NoiseFloorEstimator({ fftSize: N, segments: 32, excludeMask: exclude });
+  const cfar = new CfarDetector({ fftSize: N, pfa: 1e-6, method: 'known', excludeMask: exclude });
+  const ex = new EmissionExtractor({ fftSize: N, excludeMask: exclude });
+  const jam = new JammingDetector({ fftSize: N, excludeMask: exclude, ...pipelineJamming(o.jamming) });
+  const collector = new FramePowerCollector(floor.segmentStart, 512);
+  const useFrames = o.frames ?? true;
+  const t0 = o.startS ?? 0;
+  const res: ChainResult = {
+    spectra: 0,
+    framesWith: { barrage: 0, cw: 0, sweep: 0, pulse: 0 },
+    firstS: {},
+    last: {},
+  };
+  const window = makeWindow('hann', N);
+  const common = { fftSize: N, sampleRateHz: FS, centerHz: o.centerHz, overlap: 0, dcWidthBins: 7, window };
+  const frameWelch = new WelchPsd({
+    ...common,
+    kernel: chainKernel(window),
+    averages: 1,
+    onSpectrum: (s) => collector.push(s.psdLin as Float32Array, s.firstSample / FS + t0),
+  });
+  const welch = new WelchPsd({
+    ...common,
+    kernel: chainKernel(window),
+    averages: CHAIN_M,
+    onSpectrum: (s) => {
+      const psd = s.psdLin as Float32Array;
+      const mEff = s.effectiveFrames;
+      floor.estimate(psd, mEff, s.binFlags);
+      const mask = cfar.detect(psd, mEff, floor.floorLin, s.binFlags);
+      const count = ex.extract(s, psd, floor.floorLin, mask, s.binFlags);
+      const t = s.firstSample / FS + t0;
+      const found = jam.update({
+        spectrum: s,
+        timeS: t,
+        psdLin: psd,
+        floor,
+        detMask: mask,
+        emissions: ex.emissions,
+        emissionCount: count,
+        ...(useFrames ? { framePower: collector.input } : {}),
+      });
+      collector.clear();
+      res.spectra++;
+      o.onDetections?.(t, found, jam);
+      for (const ty of ['barrage', 'cw', 'sweep', 'pulse'] as const) {
+        const ds = found.filter((d) => d.type === ty);
+        if (!ds.length) continue;
+        res.framesWith[ty]++;
+        res.firstS[ty] ??= t;
+        res.last[ty] = ds.map((d) => ({ ...d, detail: { ...d.detail } }));
+      }
+    },
+  });
+  const total = Math.floor(o.durationS * FS);
+  const first = Math.round(t0 * FS);
+  const loop = o.loopSamples ? new Uint8Array(2 * o.loopSamples) : null;
+  if (loop && o.loopSamples)
+    scene.renderCu8({ centerHz: o.centerHz, sampleRateHz: FS, startSample: 0, count: o.loopSamples }, loop);
+  const buf = new Uint8Array(2 * CHAIN_CHUNK);
+  for (let s0 = 0; s0 < total; s0 += CHAIN_CHUNK) {
+    const count = Math.min(CHAIN_CHUNK, total - s0);
+    let bytes: Uint8Array;
+    if (loop && o.loopSamples) {
+      // Repeat the rendered stretch (chunks straddling the loop end are stitched).
+      for (let i = 0; i < count; i++) {
+        const j = (s0 + i) % o.loopSamples;
+        buf[2 * i] = loop[2 * j] as number;
+        buf[2 * i + 1] = loop[2 * j + 1] as number;
+      }
+      bytes = buf.subarray(0, 2 * count);
+    } else {
+      bytes = buf.subarray(0, 2 * count);
+      scene.renderCu8({ centerHz: o.centerHz, sampleRateHz: FS, startSample: first + s0, count }, bytes);
+    }
+    if (useFrames) frameWelch.push(bytes, 'cu8', s0);
+    welch.push(bytes, 'cu8', s0);
   }
   return res;
 }
