@@ -21,6 +21,12 @@ export interface RuleContext {
   jammedRanges?: { startHz: number; stopHz: number }[];
   /** Whether an over-power alarm is active on this assignment (for the clearing hysteresis). */
   overPowerActive?: (assignmentId: string) => boolean;
+  /**
+   * Whether an interference alarm is active on this assignment. In a wide channel the user's centre and width are
+   * then measured on a spectrum that may still hold the interferer (merged into one piece while it is not reported
+   * apart), so the mask is not judged: the interference alarm already names the cause.
+   */
+  interferenceActive?: (assignmentId: string) => boolean;
   /** Over-power clears only this far below the limit, dB. Default 1. */
   overPowerHysteresisDb?: number;
   /** In channels at least 20 bins wide, emissions narrower than this many bins are not judged. Default 5. */
@@ -133,8 +139,9 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       // merged measurement of the user off-centre: that is the interference alarm's business, not a mask breach.
       const pulled =
         wide &&
-        m.relation === 'off-centre' &&
-        list.some((o, k) => k > 0 && Math.abs(o.em.centerHz - em.centerHz) <= em.bandwidthHz / 2);
+        ((m.relation === 'off-centre' &&
+          list.some((o, k) => k > 0 && Math.abs(o.em.centerHz - em.centerHz) <= em.bandwidthHz / 2)) ||
+          ctx.interferenceActive?.(a.id) === true);
       if (!held(em) && !pulled && (m.relation === 'too-wide' || m.relation === 'off-centre')) {
         out.push({
           ...base(em),

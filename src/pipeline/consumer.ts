@@ -76,6 +76,14 @@ export class FrameConsumer {
       }
       const active = frame.active.map((e) => this.withClass(e));
       const jammedRanges = frame.jamming.map((j) => ({ startHz: j.startHz, stopHz: j.stopHz }));
+      // A jammer's report lapses now and then (a CW line fading under the detector's threshold for a second); its
+      // alarm stands through the clearing hysteresis, and so does the rule that its energy is the jammer's, not an
+      // over-power or unlicensed emission of its own.
+      const mine = o.alarms.active().filter((a) => a.sensorId === o.sensorId);
+      for (const a of mine) {
+        const r = a.kind === 'jamming' ? jammedRange(a.detail) : null;
+        if (r) jammedRanges.push(r);
+      }
       conds.push(
         ...evaluateEmissions(active, {
           sensorId: o.sensorId,
@@ -83,10 +91,8 @@ export class FrameConsumer {
           plan: o.getPlan(),
           binHz: frame.binHz,
           jammedRanges,
-          overPowerActive: (id) =>
-            o.alarms
-              .active()
-              .some((a) => a.kind === 'over-power' && a.assignmentId === id && a.sensorId === o.sensorId),
+          overPowerActive: (id) => mine.some((a) => a.kind === 'over-power' && a.assignmentId === id),
+          interferenceActive: (id) => mine.some((a) => a.kind === 'interference' && a.assignmentId === id),
         }),
       );
       for (const c of conds) o.alarms.report(c);
@@ -128,6 +134,12 @@ export class FrameConsumer {
 /** How long the emission has been on air without a break, s (0 once it keyed more than once): splits cw / jam-cw. */
 function continuousOnS(em: TrackedEmission): number {
   return em.bursts <= 1 ? (em.lastSeenMs - em.firstSeenMs) / 1000 : 0;
+}
+
+/** The jammed range a jamming alarm carries in its detail, Hz (null when it has none). */
+function jammedRange(detail: Record<string, unknown>): { startHz: number; stopHz: number } | null {
+  const { startHz, stopHz } = detail;
+  return typeof startHz === 'number' && typeof stopHz === 'number' && stopHz >= startHz ? { startHz, stopHz } : null;
 }
 
 function round(x: number): number {

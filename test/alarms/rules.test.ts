@@ -86,6 +86,23 @@ describe('compliance rules: alarm quality', () => {
     expect(evaluateEmissions([mic], c(4000)).map((x) => x.kind)).toEqual(['out-of-mask']);
   });
 
+  it('while an interference alarm stands on a wide channel its merged user is not judged against the mask', () => {
+    const merged = aged(em('mic', 470.375e6 + 36_000, 112_000, -28), 0);
+    expect(evaluateEmissions([merged], c(4000, { interferenceActive: () => true })).map((x) => x.kind)).toEqual([]);
+    expect(
+      evaluateEmissions([merged], c(4000, { interferenceActive: (id: string) => id !== 'MIC-02' })).map((x) => x.kind),
+    ).toEqual(['out-of-mask']);
+    // A narrow channel keeps its mask rule: there the user is never merged with a separate band.
+    const narrowPlan: FrequencyPlan = {
+      name: 'n',
+      assignments: [{ id: 'PMR', centerHz: 446.00625e6, bandwidthHz: 12_500 }],
+    };
+    const off = aged(em('o', 446.00625e6 + 4000, 6000), 0);
+    expect(
+      evaluateEmissions([off], { ...c(4000, { interferenceActive: () => true }), plan: narrowPlan }).map((x) => x.kind),
+    ).toEqual(['out-of-mask']);
+  });
+
   it('no interference while the user itself is young (a PTT microphone keying up) or the piece is weak', () => {
     const mic = aged(em('mic', 470.375e6, 112_000, -32), 3500);
     const piece = aged(em('p', 470.435e6, 11_000, -30), 3000);

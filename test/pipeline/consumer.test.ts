@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { AlarmManager } from '../../src/alarms/manager.ts';
+import { FrameConsumer } from '../../src/pipeline/consumer.ts';
+import type { PipelineFrame } from '../../src/pipeline/spectral.ts';
+import type { FrequencyPlan, TrackedEmission } from '../../src/types.ts';
+import type { JammerDetection } from '../../dsp/types.ts';
+
+const PLAN: FrequencyPlan = {
+  name: 'pmr',
+  assignments: [{ id: 'PMR-03', centerHz: 446.03125e6, bandwidthHz: 12_500, maxLevelDbfs: -35 }],
+};
+const BIN = 1171.875;
+const SPECTRUM_MS = 27.3;
+
+function line(firstSeenMs: number): TrackedEmission {
+  return {
+    id: 'cw',
+    sensorId: 's1',
+    firstSeenMs,
+    lastSeenMs: firstSeenMs,
+    centerHz: 446.03125e6,
+    bandwidthHz: 5000,
+    peakDbfs: -28,
+    channelPowerDbfs: -30,
+    snrDb: 40,
+    className: 'cw',
+    confidence: 1,
+    assignmentId: 'PMR-03',
+    bursts: 1,
+  };
+}
+
+function frame(timeMs: number, active: TrackedEmission[], jamming: JammerDetection[]): PipelineFrame {
+  return {
+    sensorId: 's1',
+    timeMs,
+    durationMs: SPECTRUM_MS,
+    firstSample: 0,
+    centerHz: 446.1e6,
+    sampleRateHz: 2.4e6,
+    binHz: BIN,
+    usableStartHz: 445e6,
+    usableStopHz: 447.2e6,
+    floorDbfs: -100,
+    floorRiseDb: 0,
+    emissions: [],
+    events: [],
+    active,
+    jamming,
+    bands: [],
+  };
+}
+
+const CW: JammerDetection = {
+  type: 'cw',
+  startHz: 446.03125e6 - 600,
+  stopHz: 446.03125e6 + 600,
+  score: 1,
+  detail: {},
+};
+
+async function run(jammedUntilMs: number, totalMs: number) {
+  const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
+  const consumer = new FrameConsumer({
+    sensorId: 's1',
+    alarms,
+    getPlan: () => PLAN,
+    classifier: { name: 'fixed', classify: () => Promise.resolve({ label: 'cw', confidence: 1 }) },
+  });
+  const kinds: string[] = [];
+  alarms.on((ev) => {
+    if (ev.type === 'raised') kinds.push(ev.alarm.kind);
+  });
+  const em = line(0);
+  for (let t = 0; t < totalMs; t += SPECTRUM_MS) {
+    consumer.consume(frame(t, [{ ...em, lastSeenMs: t }], t >= 500 && t < jammedUntilMs ? [CW] : []));
+  }
+  return kinds;
+}
+
+describe('FrameConsumer: a jammer whose report lapses', () => {
+  it('keeps its energy the jamming alarm’s while that alarm stands, so the line is not also over-power', async () => {
+    // Reported as CW from 0.5 s to 3 s, then the report lapses while the line stays on air for another 1.5 s.
+    expect(await run(3000, 4500)).toEqual(['jamming']);
+  });
+  it('the line is judged as an emission again once the jamming alarm has cleared', async () => {
+    // The jamming alarm clears 3 s after its last report (AlarmManager default): the line is then over-power.
+    expect(await run(3000, 9000)).toEqual(['jamming', 'over-power']);
+  });
+});
