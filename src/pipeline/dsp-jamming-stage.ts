@@ -18,6 +18,11 @@ export interface JammingStageOptions {
   hangMs?: number;
 }
 
+/** A latched CW line stands while its peak is within this many dB of the reported level. */
+const LATCH_TOL_DB = 3;
+/** ...and at least this far over the noise floor, dB. */
+const LATCH_SNR_DB = 10;
+
 class DspJammingStage implements JammingStage {
   private det: JammingDetector | null = null;
   private active = false;
@@ -79,6 +84,7 @@ class DspJammingStage implements JammingStage {
             });
         }
       }
+      this.latchCwLines(i);
       return this.hang(reported, i.timeMs);
     } catch {
       this.errors++;
@@ -113,6 +119,28 @@ class DspJammingStage implements JammingStage {
       if (!reported.some((d) => d.type === type)) out.push({ ...h.det, detail: { ...h.det.detail } });
     }
     return out;
+  }
+
+  /**
+   * A reported CW jammer stands while its line does. The detector lets go of a line once it shows modulation
+   * sidebands, which is what happens when the channel's licensed user keys up underneath the jammer: the jammer is
+   * still there, and without this its line would next be judged an over-power emission of the channel. The line
+   * stands while the peak within ±1 bin of the reported frequency stays within `LATCH_TOL_DB` of the level the
+   * detector measured and ≥ `LATCH_SNR_DB` over the floor; a user alone there reads far below a jammer that was
+   * reported over it (a jammer as weak as the user is exempted by the detector in the first place).
+   */
+  private latchCwLines(i: JammingInput): void {
+    const h = this.hung.get('cw');
+    if (!h || h.lastMs >= i.timeMs) return;
+    const sp = i.spectrum;
+    const ref = h.det.detail['levelDbfs'];
+    if (typeof ref !== 'number') return;
+    const k = Math.round(((h.det.startHz + h.det.stopHz) / 2 - sp.startHz) / sp.binHz);
+    if (k < 1 || k >= i.psdLin.length - 1) return;
+    const peak = Math.max(i.psdLin[k - 1]!, i.psdLin[k]!, i.psdLin[k + 1]!);
+    const levelDb = 10 * Math.log10(peak);
+    const floorDb = 10 * Math.log10(i.floorLin[k]!);
+    if (Math.abs(levelDb - ref) <= LATCH_TOL_DB && levelDb - floorDb >= LATCH_SNR_DB) h.lastMs = i.timeMs;
   }
 
   holdBaseline(): boolean {

@@ -8,6 +8,8 @@ import { writeSigmf, type SynthScene } from './synthetic.ts';
 
 const FC = 446.2e6;
 const ON = 2; // jammer switches on at 2 s, after a 1.5 s baseline
+/** Channel limit for the CW-under-user scene, dBFS: between the user's channel power and the jammer's line. */
+const LIMIT_DBFS = -40;
 const dir = mkdtempSync(join(tmpdir(), 'bw-jam-'));
 
 async function allAlarms(name: string, scene: Partial<SynthScene>): Promise<AlarmRecord[]> {
@@ -80,5 +82,32 @@ describe('jammer alarms', () => {
     expect(Math.abs(j[0]!.centerHz! - (FC - 300000))).toBeLessThan(200000);
     // Cycle counting needs several periods: report the classification delay rather than pretend it is < 1 s.
     expect(j[0]!.t - ON).toBeLessThan(4.5);
+  });
+});
+
+describe('a CW jammer parked on a licensed channel', () => {
+  it('stays a jamming alarm when the channel’s user keys up under it (no over-power of its line)', async () => {
+    const chHz = FC + 250_000;
+    const meta = writeSigmf(join(dir, 'cw-under-user'), {
+      sampleRateHz: 2.4e6,
+      centerHz: FC,
+      durationS: 9,
+      seed: 21,
+      emitters: [
+        { kind: 'tone', offsetHz: 250_000, snrDbPerBin: 40, fromS: ON },
+        // the licensed user on the same frequency, 12 dB weaker, talking from 3.2 s on (sidebands round the line)
+        { kind: 'fm', offsetHz: 250_000, snrDbPerBin: 28, widthHz: 2500, modHz: 1000, fromS: 3.2 },
+      ],
+    });
+    const out: AlarmRecord[] = [];
+    await analyzeRecording(
+      meta,
+      {
+        plan: { name: 'p', assignments: [{ id: 'CH', centerHz: chHz, bandwidthHz: 12_500, maxLevelDbfs: LIMIT_DBFS }] },
+        pipeline: { floorLearnS: 1.5 },
+      },
+      (r) => r.type === 'alarm' && out.push(r),
+    );
+    expect(out.map((a) => `${a.kind}:${String(a.detail.jammerType ?? a.assignment)}`)).toEqual(['jamming:cw']);
   });
 });
