@@ -6,7 +6,7 @@
  * pushed block by block, with block times taken from the sample index.
  *
  * Usage: node --import tsx scripts/venue-eval.ts [--duration S] [--time-scale X] [--sensor mic|pmr|fm|all]
- *        [--warmup S] [--out FILE]
+ *        [--warmup S] [--control S] [--seed N] [--out FILE]
  *
  * Writes JSON to bench/results/venue.json (or --out) and prints a table. Also run (shorter) as `npm run bench venue`.
  */
@@ -136,7 +136,7 @@ export function alarmMatchesEvent(a: EvalAlarm, ev: VenueEvent, m: MatchOptions,
   if (a.kind !== ev.kind) return false;
   if (a.sceneS < ev.startS || a.sceneS > ev.endS + LATE_S) return false;
   if (checkType && ev.kind === 'jamming' && a.detail['jammerType'] !== ev.jammerType) return false;
-  if (ev.assignmentId && (ev.kind === 'over-power' || ev.kind === 'interference')) {
+  if (ev.assignmentId && (ev.kind === 'over-power' || ev.kind === 'interference' || ev.kind === 'out-of-mask')) {
     if (a.assignment !== ev.assignmentId) return false;
   }
   if (a.centerHz === null) return ev.kind === 'jamming';
@@ -560,6 +560,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       control: { type: 'string' },
       out: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   const sensor = values.sensor ?? 'all';
@@ -575,6 +576,7 @@ async function main(): Promise<void> {
     timeScale: num(values['time-scale']),
     warmupS: num(values.warmup),
     controlS: num(values.control),
+    seed: num(values.seed),
     sensors: sensor === 'all' ? undefined : [sensor as ClusterId],
     log: (s) => process.stderr.write(s + '\n'),
   });

@@ -65,6 +65,8 @@ const PMR_STEP_HZ = 12_500;
 const pmrHz = (k: number): number => PMR_BASE_HZ + k * PMR_STEP_HZ;
 const micHz = (k: number): number => 470_125_000 + k * 250_000;
 
+const LMR02_HZ = 446_625_000;
+
 const MIC_LEVEL_DBFS = -32;
 const MIC_MAX_DBFS = -25;
 const PMR_LEVEL_DBFS = -42;
@@ -118,7 +120,7 @@ export function venueAssignments(): VenueAssignment[] {
     },
     {
       id: 'LMR-02',
-      centerHz: 446_625_000,
+      centerHz: LMR02_HZ,
       bandwidthHz: 25_000,
       emission: '16K0F3E',
       service: 'land mobile',
@@ -152,7 +154,7 @@ export function venuePlanCsv(): string {
   return rows.join('\n') + '\n';
 }
 
-export type VenueEventKind = 'unlicensed-emitter' | 'interference' | 'jamming' | 'over-power';
+export type VenueEventKind = 'unlicensed-emitter' | 'interference' | 'jamming' | 'over-power' | 'out-of-mask';
 
 /** One staged event: the ground truth the engine's alarms are checked against. */
 export interface VenueEvent {
@@ -181,6 +183,7 @@ const EV = {
   interference: [60, 90],
   jamming: [105, 135],
   overPower: [150, 180],
+  outOfMask: [195, 225],
 } as const;
 
 interface Staged {
@@ -320,6 +323,25 @@ function staged(o: Required<Pick<VenueOptions, 'timeScale' | 'cycleS'>>): Staged
       EV.overPower,
     ),
   );
+  // LMR-02's radio over-deviating (20 kHz instead of 5 kHz: ≈ 46 kHz Carson bandwidth in its 25 kHz channel)
+  list.push(
+    mk(
+      {
+        id: 'EV-OOM-LMR02',
+        kind: 'nfm',
+        centerHz: LMR02_HZ,
+        levelDbfs: -40,
+        deviationHz: 20_000,
+        // talking without pauses, so that every moment of the event shows the excess width
+        voicePause: 0,
+        label: 'licensed-out-of-mask',
+      },
+      { kind: 'out-of-mask', bandwidthHz: 46_000, cluster: 'pmr', assignmentId: 'LMR-02' },
+      1,
+      0,
+      EV.outOfMask,
+    ),
+  );
   return list;
 }
 
@@ -403,10 +425,18 @@ function licensed(o: ReturnType<typeof resolve>): EmitterSpec[] {
     {
       id: 'LMR-02',
       kind: 'nfm',
-      centerHz: 446_625_000,
+      centerHz: LMR02_HZ,
       levelDbfs: -40,
       deviationHz: 5000,
       ptt: pmrPtt,
+      // LMR-02 steps aside while its over-deviating twin (same channel) is on
+      schedule: {
+        windows: [
+          { fromS: 0, toS: EV.outOfMask[0] * ts },
+          { fromS: EV.outOfMask[1] * ts, toS: cyc },
+        ],
+        repeatS: cyc,
+      },
       label: 'licensed',
     },
     { id: 'FM-985', kind: 'wfm', centerHz: 98_500_000, levelDbfs: -28, label: 'licensed' },

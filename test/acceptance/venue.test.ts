@@ -124,6 +124,16 @@ describe('venue acceptance (real pipeline, compressed schedule)', () => {
     expect(hits.every((a) => a.assignment === 'MIC-05')).toBe(true);
   }, 60_000);
 
+  it('LMR-02 over-deviating raises out-of-mask (too wide) on LMR-02, nothing else', async () => {
+    const ev = event((e) => e.kind === 'out-of-mask');
+    const r = await venueRun('pmr', ev.startS - 1, ev.endS);
+    const hits = during(r, ev, 'out-of-mask');
+    expect(hits.map((a) => a.assignment)).toEqual(['LMR-02']);
+    expect(hits[0]!.detail['reason']).toBe('too-wide');
+    expect(hits[0]!.sceneS - ev.startS).toBeLessThan(1);
+    expect(r.alarms.filter((a) => a.kind !== 'out-of-mask')).toEqual([]);
+  }, 60_000);
+
   it('a licensed PMR user wider than its 12.5 kHz channel raises out-of-mask on that channel', async () => {
     // PMR-01's licensee on 446.00625 MHz with 6 kHz deviation (≈ 18 kHz Carson bandwidth in a 12.5 kHz channel).
     const c = cluster('pmr');

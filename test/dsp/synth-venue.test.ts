@@ -67,6 +67,10 @@ describe('venue frequency plan', () => {
     const a = plan.find((x) => x.id === over.assignmentId)!;
     expect(over.centerHz).toBe(a.centerHz);
     expect(over.levelDbfs).toBeGreaterThan(a.maxLevelDbfs + 3);
+    const oom = events.find((e) => e.kind === 'out-of-mask')!;
+    const lmr = plan.find((x) => x.id === oom.assignmentId)!;
+    expect(oom.centerHz).toBe(lmr.centerHz);
+    expect(oom.bandwidthHz).toBeGreaterThan(1.3 * lmr.bandwidthHz);
     expect(new Set(events.filter((e) => e.kind === 'jamming').map((e) => e.jammerType))).toEqual(
       new Set(['cw', 'barrage', 'sweep', 'pulse']),
     );
@@ -88,7 +92,7 @@ describe('venue schedule', () => {
     const ts = 0.01; // cycle 2.4 s
     const scene = venueScene({ timeScale: ts, impairments: {} });
     const events = venueEvents(0, 4 * 2.4, { timeScale: ts });
-    expect(events.length).toBe(16);
+    expect(events.length).toBe(20); // 4 cycles × (unlicensed, interference, jammer, over-power, out-of-mask)
     const n = 32_768; // 13.7 ms: a whole sweep period
     const re = new Float32Array(n);
     const im = new Float32Array(n);
@@ -109,9 +113,13 @@ describe('venue schedule', () => {
       const pulse = e.jammerType === 'pulse';
       const count = pulse ? 4096 : n;
       const mid = pulse ? Math.round((e.startS + e.endS) / 2 / 0.01) * 0.01 : (e.startS + e.endS) / 2;
-      const during = powerAt(mid, e.cluster, e.centerHz, bw, count);
-      const before = powerAt(e.startS - 0.05, e.cluster, e.centerHz, bw, count);
-      const after = powerAt(e.endS + 0.01, e.cluster, e.centerHz, bw, count);
+      // the over-deviating radio replaces its channel's user: look where only it reaches, beyond the 25 kHz channel
+      const [hz, w] = e.kind === 'out-of-mask' ? [e.centerHz + 17_500, 8000] : [e.centerHz, bw];
+      // ...in the middle of a syllable: the voice envelope ramps to nothing at every 0.25 s segment boundary
+      const at = e.kind === 'out-of-mask' ? Math.floor(mid / 0.25) * 0.25 + 0.125 : mid;
+      const during = powerAt(at, e.cluster, hz, w, count);
+      const before = powerAt(e.startS - 0.05, e.cluster, hz, w, count);
+      const after = powerAt(e.endS + 0.01, e.cluster, hz, w, count);
       expect(during - before, `${e.emitterId} at ${e.startS}`).toBeGreaterThan(6);
       expect(during - after, `${e.emitterId} at ${e.endS}`).toBeGreaterThan(6);
     }
