@@ -207,6 +207,18 @@ export interface SweepOptions {
   fastMinStepBands?: number;
   /** Fast sweeps: span of the per-frame peak, bands, at least (default 4). */
   fastMinSpanBands?: number;
+  /**
+   * Band-stepping sweeps (per-frame input; < ~1 band per frame, ≈ 0.5–60 MHz/s at 75 kHz bands and 0.85 ms frames):
+   * analysis window, s (default 0.5).
+   */
+  stepWindowS?: number;
+  /** Band-stepping sweeps: qualifying frames needed in the window (default 48 ≈ 41 ms of frames). */
+  stepMinFrames?: number;
+  /**
+   * Band-stepping sweeps: net monotonic travel of the per-frame peak over the window, bands, at least (default 6:
+   * 450 kHz, more than a licensed wideband user's ~3 bands).
+   */
+  stepMinTravelBands?: number;
 }
 
 export interface PulseOptions {
@@ -531,6 +543,9 @@ export class JammingDetector {
       fastMinFrames: 24,
       fastMinStepBands: 0.2,
       fastMinSpanBands: 4,
+      stepWindowS: 0.5,
+      stepMinFrames: 48,
+      stepMinTravelBands: 6,
       ...opts.sweep,
     };
     this.pu = {
@@ -1297,24 +1312,29 @@ export class JammingDetector {
   }
 
   /**
-   * Fast sweeps (crossing a band several times per spectrum): per frame, the band whose power rose most over its
-   * median (≥ 10 dB over the noise and ≥ 3 dB over its median), holding most of the frame's excess (± one band);
-   * its position must move at a consistent, non-zero rate.
+   * Sweeps from the per-frame band powers. Per frame, the band whose power rose most over its median (≥ 10 dB over
+   * the noise and ≥ 3 dB over its median), holding most of the frame's excess (± one band), gives a position; then
+   * - fast (≥ ~1 band per frame, crossing a band several times per spectrum): the frame-to-frame steps of that
+   *   position have a consistent, non-zero median rate;
+   * - band-stepping (slower, see {@link sweepBySteps}): the position climbs (or falls) band by band at a steady
+   *   rate, with saw-tooth wraps.
    */
   private fastSweep(fr: JammingFrame): void {
     const sw = this.sw;
     const nb = this.fBands;
     const sp = fr.spectrum;
     this.fastSweepActive = false;
-    const w = this.fWindow(sw.fastWindowS);
-    if (w < sw.fastMinFrames) return;
+    const wAll = this.fWindow(Math.max(sw.fastWindowS, sw.stepWindowS));
+    if (wAll < sw.fastMinFrames) return;
+    const w = Math.min(wAll, this.fWindow(sw.fastWindowS));
+    const j0 = wAll - w;
     const bandHz = (((this.fEdges[nb] as number) - (this.fEdges[0] as number)) / nb) * sp.binHz;
-    // fScratch: positions (Hz, NaN when the frame does not qualify); fSum: times.
+    // fScratch: positions (Hz, NaN when the frame does not qualify); fSum: times; over the longer window.
     let qual = 0;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let j = 0; j < w; j++) {
-      const slot = this.fSlot(w, j);
+    for (let j = 0; j < wAll; j++) {
+      const slot = this.fSlot(wAll, j);
       let best = -1;
       let bestX = 0;
       let total = 0;
@@ -1345,27 +1365,43 @@ export class JammingDetector {
       if (den < 0.6 * total) continue;
       const pos = num / den;
       this.fScratch[j] = pos;
+      if (j < j0) continue;
       qual++;
       if (pos < lo) lo = pos;
       if (pos > hi) hi = pos;
     }
-    if (qual < sw.fastMinFrames || hi - lo < sw.fastMinSpanBands * bandHz) return;
-    // Steps between consecutive qualifying frames: rates (Hz/s) into stepScratch-sized chunks of fP10? Use a
-    // second pass: the median rate by sorting a copy in place of the times no longer needed.
+    // The band-stepping path first: where both apply (≈ 30–60 MHz/s) its edge-crossing rate is the exact one.
+    if (this.sweepBySteps(fr, wAll, bandHz)) return;
+    if (w >= sw.fastMinFrames) this.sweepByRate(fr, j0, wAll, qual, lo, hi, bandHz);
+  }
+
+  /** Fast path over frames j0..w-1 of the position arrays (qual, lo, hi of those frames). */
+  private sweepByRate(
+    fr: JammingFrame,
+    j0: number,
+    w: number,
+    qual: number,
+    lo: number,
+    hi: number,
+    bandHz: number,
+  ): boolean {
+    const sw = this.sw;
+    if (qual < sw.fastMinFrames || hi - lo < sw.fastMinSpanBands * bandHz) return false;
+    // Steps between consecutive qualifying frames: rates, Hz/s.
     let m = 0;
     const rates = this.fRates(w);
-    for (let j = 1; j < w; j++) {
+    for (let j = j0 + 1; j < w; j++) {
       const a = this.fScratch[j - 1] as number;
       const c = this.fScratch[j] as number;
       const dt = (this.fSum[j] as number) - (this.fSum[j - 1] as number);
       if (a !== a || c !== c || !(dt > 0)) continue;
       rates[m++] = (c - a) / dt;
     }
-    if (m < sw.fastMinFrames) return;
+    if (m < sw.fastMinFrames) return false;
     const steps = m;
     const copyMed = quickselect(rates, m, m >> 1);
-    const frameDt = ((this.fSum[w - 1] as number) - (this.fSum[0] as number)) / (w - 1);
-    if (Math.abs(copyMed) * frameDt < sw.fastMinStepBands * bandHz) return;
+    const frameDt = ((this.fSum[w - 1] as number) - (this.fSum[j0] as number)) / Math.max(1, w - 1 - j0);
+    if (Math.abs(copyMed) * frameDt < sw.fastMinStepBands * bandHz) return false;
     let consistent = 0;
     let wraps = 0;
     for (let j = 0; j < steps; j++) {
@@ -1373,16 +1409,175 @@ export class JammingDetector {
       if (Math.abs(r - copyMed) <= 0.6 * Math.abs(copyMed) + (0.75 * bandHz) / frameDt) consistent++;
       else if (Math.sign(r) !== Math.sign(copyMed) && Math.abs(r) * frameDt > 0.5 * (hi - lo)) wraps++;
     }
-    if (consistent < 0.6 * (steps - wraps) || wraps > 0.25 * steps) return;
+    if (consistent < 0.6 * (steps - wraps) || wraps > 0.25 * steps) return false;
+    this.reportFastSweep(fr, lo, hi, bandHz, copyMed, (hi - lo + bandHz) / Math.abs(copyMed), qual);
+    this.fastSweepDet.score = Math.min(1, consistent / Math.max(1, steps - wraps));
+    return true;
+  }
+
+  /**
+   * Band-stepping sweeps: slower than ~1 band per frame (10 MHz/s moves one 75 kHz band every 7.5 ms ≈ 9 frames)
+   * the per-frame peak sits in one band for several frames and then steps to the next, so frame-to-frame steps are
+   * mostly 0 and their median says nothing; the smear over a 27 ms spectrum (≥ 270 kHz at 10 MHz/s) is too wide for
+   * the line tracker. What marks a sweep here is the staircase itself:
+   * - continuity: qualifying positions ≤ 3 frames apart differ by at most about one band per frame elapsed (a
+   *   sweep crosses every band in between; the strongest band of licensed traffic jumps between users);
+   * - monotony: the continuous steps of the position (committed with ±0.75 band hysteresis: the centroid flickers
+   *   while the carrier straddles a band edge) add up to a net travel ≥ `stepMinTravelBands` and ≥ 80 % of their
+   *   absolute sum (a wobbling FM signal steps up and down alike);
+   * - saw-tooth wraps: every large step goes against the travel, spans at least half the range and lands at its
+   *   start; a step across a gap (out of the usable band, under a stronger emitter) agrees with the rate; anything
+   *   else is a bad step (≤ 15 %), and wraps are ≤ 25 % of the steps;
+   * - steady rate: the times at which the position first enters each next band (crossing a band edge, whose
+   *   frequency is exact) fit one slope, with an intercept per stretch between wraps/gaps, within 0.5 band RMS.
+   *   The slope of edge crossings is unbiased; a line through the staircase itself is not (a sweep whose ends fall
+   *   inside bands shows one band fewer per period than it covers: −10 % at 0.5 MHz);
+   * - present: qualifying frames fill ≥ 30 % of the time they span, the latest within 0.1 s of the window end.
+   * Rate = that slope; range = the extreme positions ± half a band; period = the mean time between wraps.
+   */
+  private sweepBySteps(fr: JammingFrame, w: number, bandHz: number): boolean {
+    const sw = this.sw;
+    const pos = this.fScratch;
+    const tim = this.fSum;
+    let q = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let jFirst = -1;
+    let jLast = -1;
+    for (let j = 0; j < w; j++) {
+      const p = pos[j] as number;
+      if (p !== p) continue;
+      q++;
+      if (jFirst < 0) jFirst = j;
+      jLast = j;
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+    if (q < sw.stepMinFrames || hi - lo < sw.fastMinSpanBands * bandHz) return false;
+    if (q < 0.3 * (jLast - jFirst + 1)) return false;
+    if ((tim[w - 1] as number) - (tim[jLast] as number) > 0.1) return false;
+    // Net and absolute travel (bands) of the committed position over continuous steps; their raw sum and time
+    // (a rough rate for the gap test).
+    let travel = 0;
+    let absTravel = 0;
+    let contSum = 0;
+    let contDt = 0;
+    let steps = 0;
+    let prev = jFirst;
+    let committed = (pos[jFirst] as number) / bandHz;
+    for (let j = jFirst + 1; j <= jLast; j++) {
+      const p = pos[j] as number;
+      if (p !== p) continue;
+      const pb = p / bandHz;
+      const d = pb - (pos[prev] as number) / bandHz;
+      steps++;
+      if (j - prev <= 3 && Math.abs(d) <= 1.2 * (j - prev) + 0.6) {
+        contSum += d;
+        contDt += (tim[j] as number) - (tim[prev] as number);
+        if (Math.abs(pb - committed) >= 0.75) {
+          travel += pb - committed;
+          absTravel += Math.abs(pb - committed);
+          committed = pb;
+        }
+      } else committed = pb;
+      prev = j;
+    }
+    if (Math.abs(travel) < sw.stepMinTravelBands || Math.abs(travel) < 0.8 * absTravel || !(contDt > 0)) return false;
+    const dir = travel > 0 ? 1 : -1;
+    const rate0 = contSum / contDt;
+    const range = (hi - lo) / bandHz;
+    // Classify the other steps; edge crossings into per-stretch regression sums (t relative to the window start).
+    const t0 = tim[jFirst] as number;
+    let wraps = 0;
+    let bad = 0;
+    let firstWrapT = NaN;
+    let lastWrapT = NaN;
+    let reach = Math.round(((pos[jFirst] as number) - lo) / bandHz);
+    let n = 0;
+    let sT = 0;
+    let sF = 0;
+    let sTT = 0;
+    let sTF = 0;
+    let sFF = 0;
+    let pts = 0;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    prev = jFirst;
+    for (let j = jFirst + 1; j <= jLast + 1; j++) {
+      const p = j <= jLast ? (pos[j] as number) : NaN;
+      if (j <= jLast && p !== p) continue;
+      let cont = false;
+      if (j <= jLast) {
+        const d = (p - (pos[prev] as number)) / bandHz;
+        const dt = (tim[j] as number) - (tim[prev] as number);
+        cont = j - prev <= 3 && Math.abs(d) <= 1.2 * (j - prev) + 0.6;
+        if (!cont) {
+          const landsAtStart = dir > 0 ? p - lo <= 1.5 * bandHz : hi - p <= 1.5 * bandHz;
+          if (Math.sign(d) === -dir && Math.abs(d) >= 0.5 * range && landsAtStart) {
+            wraps++;
+            if (firstWrapT !== firstWrapT) firstWrapT = tim[j] as number;
+            lastWrapT = tim[j] as number;
+          } else if (Math.abs(d - rate0 * dt) > 1.5 + 0.3 * Math.abs(rate0 * dt)) bad++;
+        }
+      }
+      if (cont) {
+        const k = Math.round((p - lo) / bandHz);
+        if (dir * (k - reach) >= 1) {
+          // Entered a band beyond the furthest reached in this stretch: a crossing of the edge before it.
+          const tj = (tim[j] as number) - t0;
+          const f = k - 0.5 * dir;
+          n++;
+          sT += tj;
+          sF += f;
+          sTT += tj * tj;
+          sTF += tj * f;
+          sFF += f * f;
+          reach = k;
+        }
+      } else {
+        // The stretch ends: its centred sums join the pooled ones (one intercept per stretch).
+        if (n >= 2) {
+          sxx += sTT - (sT * sT) / n;
+          sxy += sTF - (sT * sF) / n;
+          syy += sFF - (sF * sF) / n;
+          pts += n;
+        }
+        n = 0;
+        sT = sF = sTT = sTF = sFF = 0;
+        if (j <= jLast) reach = Math.round((p - lo) / bandHz);
+      }
+      prev = j;
+    }
+    if (bad > 0.15 * steps || wraps > 0.25 * steps) return false;
+    if (pts < 4 || !(sxx > 0)) return false;
+    const slope = sxy / sxx;
+    if (slope * dir <= 0) return false;
+    if (Math.sqrt(Math.max(0, syy - slope * sxy) / pts) > 0.5) return false;
+    const rateHz = slope * bandHz;
+    const periodS = wraps >= 2 ? (lastWrapT - firstWrapT) / (wraps - 1) : (hi - lo + bandHz) / Math.abs(rateHz);
+    this.reportFastSweep(fr, lo, hi, bandHz, rateHz, periodS, q);
+    this.fastSweepDet.score = Math.min(1, 1 - (bad + 0.5 * wraps) / Math.max(1, steps));
+    return true;
+  }
+
+  private reportFastSweep(
+    fr: JammingFrame,
+    lo: number,
+    hi: number,
+    bandHz: number,
+    rateHz: number,
+    periodS: number,
+    points: number,
+  ): void {
     if (this.fastSweepSinceS !== this.fastSweepSinceS) this.fastSweepSinceS = fr.timeS;
     const d = this.fastSweepDet;
     d.startHz = lo - bandHz / 2;
     d.stopHz = hi + bandHz / 2;
-    d.score = Math.min(1, consistent / Math.max(1, steps - wraps));
-    d.detail.rateHzPerS = copyMed;
+    d.detail.rateHzPerS = rateHz;
     d.detail.spanHz = hi - lo + bandHz;
-    d.detail.periodS = (hi - lo + bandHz) / Math.abs(copyMed);
-    d.detail.points = qual;
+    d.detail.periodS = periodS;
+    d.detail.points = points;
     this.fastSweepActive = true;
   }
 
@@ -1513,7 +1708,7 @@ export class JammingDetector {
     for (let k = 0; k < MAX_SWEEP_TRACKS && reports < MAX_REPORTS; k++) {
       if ((this.trCount[k] as number) < sw.minPoints || (this.trMiss[k] as number) > 1) continue;
       const d = this.sweepDets[reports] as JammerDetection;
-      if (this.evaluateSweep(k, binHz, fr.spectrum.startHz, d)) {
+      if (this.evaluateSweep(k, binHz, fr.spectrum.startHz, d) && !this.insideBusyChannel(d.startHz, d.stopHz, t)) {
         this.detections.push(d);
         reports++;
         if (this.sweepSeenS !== t) {
@@ -2090,6 +2285,24 @@ export class JammingDetector {
       // more than the tolerance, since adjacent users merged into one emission read as their sum.
       const dl = levelDbfs - (this.modLevelDb[m] as number);
       if (near && dl <= c.carrierLevelTolDb && dl >= -c.carrierLevelTolDb - 10) return true;
+    }
+    return false;
+  }
+
+  /**
+   * True when [loHz, hiHz] lies inside one licensed channel whose user was seen modulated within carrierMemoryS: a
+   * slow-tracked "sweep" that never leaves such a channel is the user's FM hump wandering with the audio (seen on
+   * the venue's microphones: −0.3 MHz/s over 80 kHz for 0.3 s); a real sweep is reported once it leaves.
+   */
+  private insideBusyChannel(loHz: number, hiHz: number, t: number): boolean {
+    const mem = this.cw.carrierMemoryS;
+    if (!(mem > 0)) return false;
+    for (const ch of this.licensed) {
+      if (loHz < ch.startHz || hiHz > ch.stopHz) continue;
+      for (let m = 0; m < MAX_MODULATED; m++) {
+        const f = this.modHz[m] as number;
+        if (t - (this.modSeenS[m] as number) <= mem && f >= ch.startHz && f <= ch.stopHz) return true;
+      }
     }
     return false;
   }

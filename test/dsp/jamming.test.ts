@@ -184,6 +184,26 @@ describe('jammers are detected', () => {
     expect(slow.framesWith.barrage + slow.framesWith.cw + fast.framesWith.barrage + fast.framesWith.cw).toBe(0);
   });
 
+  it('a line wandering inside a licensed channel whose user is modulated is not a sweep; one that leaves it is', () => {
+    // A wireless mic's FM hump can move like a slow saw-tooth for a while (the venue's MIC-06: −0.3 MHz/s over
+    // 80 kHz). Inside its licensed channel, with that user seen modulated, it is the user; beyond the channel it is not.
+    const ch = { startHz: C + 200e3, stopHz: C + 400e3 };
+    const scene = (toHz: number): Component[] => [
+      wirelessMic(C + 300e3, 20, 31, 30),
+      sweep(12, C + 225e3, toHz, 300e3, 28),
+    ];
+    const o = { durationS: 30, seed: 12, jamming: { tracker: { learnS: 3 }, licensedChannels: [ch] } };
+    const inside = runScene(scene(C + 375e3), o);
+    expect(inside.framesWith.sweep).toBe(0);
+    // The same line without the channel plan is a sweep (so the rule is what keeps it quiet) ...
+    const unplanned = runScene(scene(C + 375e3), { ...o, jamming: { tracker: { learnS: 3 } } });
+    expect(unplanned.framesWith.sweep).toBeGreaterThan(20);
+    // ... and one that sweeps beyond the channel is reported with the plan in place.
+    const leaving = runScene(scene(C + 825e3), o);
+    expect(leaving.framesWith.sweep).toBeGreaterThan(20);
+    expect(Math.abs((leaving.last.sweep?.detail.rateHzPerS ?? 0) / 300e3 - 1)).toBeLessThan(0.1);
+  });
+
   it('sweep at a high spectrum rate (100 spectra/s): the tracker steps every 50 ms, so a slow sweep still moves', () => {
     const r = runScene([...licensed(14, 80), sweep(6, C - 900e3, C + 900e3, 150e3, 25)], {
       durationS: 14,
