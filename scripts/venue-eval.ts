@@ -17,34 +17,47 @@ import { parseArgs } from 'node:util';
 import { Scene } from '../dsp/synth/scene.ts';
 import type { SceneSpec } from '../dsp/synth/spec.ts';
 import { VENUE_CLUSTERS, venueEvents, venueSceneSpec, type VenueEvent } from '../dsp/synth/venue.ts';
-import { Analyzer, type AlarmRecord, type DetectionRecord } from '../src/pipeline/analyze.ts';
+import { Analyzer } from '../src/pipeline/analyze.ts';
 import { loadPlanFile } from '../src/plan/index.ts';
-import type { Alarm, FrequencyPlan } from '../src/types.ts';
+import { RecordCollector, type CollectedAlarm, type CollectedDetection } from '../src/quality/collect.ts';
+import { f2, formatKindTable, formatScoreDetails, mhz } from '../src/quality/format.ts';
+import {
+  ANALYZE_FFT_SIZE,
+  alarmMatchesEvent,
+  DEFAULT_LATE_S,
+  DEFAULT_TOLERANCE_HZ,
+  falsePositive,
+  overall,
+  percentile,
+  perKind,
+  round3,
+  type LatencyStats,
+  type Overall,
+  scoreEvents,
+  type EventScore,
+  type FalsePositive,
+  type KindScore,
+  type MatchOptions,
+} from '../src/quality/score.ts';
+import type { FrequencyPlan } from '../src/types.ts';
+
+export { alarmMatchesEvent, percentile, perKind, type FalsePositive, type KindScore, type MatchOptions };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VENUE_PLAN_PATH = join(ROOT, 'examples', 'venue-plan.json');
 
 /** FFT size of the analyze pipeline (its default), for bins. */
-export const FFT_SIZE = 2048;
+export const FFT_SIZE = ANALYZE_FFT_SIZE;
 /** Samples per pushed block (~55 ms at 2.4 MS/s, about what the virtual dongle delivers). */
 const CHUNK_SAMPLES = 131_072;
 /** An alarm counts for an event when raised within [startS, endS + LATE_S]. */
-export const LATE_S = 2;
+export const LATE_S = DEFAULT_LATE_S;
 
 export type ClusterId = (typeof VENUE_CLUSTERS)[number]['id'];
 
 /** An alarm as seen by the evaluation: the analyze record, absolute scene time, plus raw-alarm extras. */
-export interface EvalAlarm extends AlarmRecord {
-  /** Scene time of the raise, s. */
-  sceneS: number;
-  levelDbfs: number | null;
-  className?: string;
-}
-export interface EvalDetection extends DetectionRecord {
-  /** Scene time of first / last sight, s. */
-  sceneT0: number;
-  sceneT1: number;
-}
+export type EvalAlarm = CollectedAlarm;
+export type EvalDetection = CollectedDetection;
 
 export interface RunResult {
   alarms: EvalAlarm[];
@@ -67,33 +80,14 @@ export async function runScene(
     floorLearnS?: number;
   },
 ): Promise<RunResult> {
-  const alarms: EvalAlarm[] = [];
-  const detections: EvalDetection[] = [];
-  const raw = new Map<string, Alarm>();
-  let lastRaw: Alarm | null = null;
+  const rec = new RecordCollector(o.startS);
   const an = await Analyzer.create(
     {
       plan: o.plan,
       pipeline: o.floorLearnS !== undefined ? { floorLearnS: o.floorLearnS } : undefined,
-      onAlarm: (a) => {
-        raw.set(a.id, a);
-        lastRaw = a;
-      },
+      onAlarm: rec.onAlarm,
     },
-    (r) => {
-      if (r.type === 'alarm') {
-        // onAlarm runs just before the record is emitted for the same raise
-        const a = lastRaw as Alarm | null;
-        alarms.push({
-          ...r,
-          sceneS: o.startS + r.t,
-          levelDbfs: a ? a.levelDbfs : null,
-          className: a?.className,
-        });
-      } else {
-        detections.push({ ...r, sceneT0: o.startS + r.t0, sceneT1: o.startS + r.t1 });
-      }
-    },
+    rec.emit,
   );
   const fs = o.sampleRateHz;
   const first = Math.round(o.startS * fs);
@@ -114,7 +108,13 @@ export async function runScene(
     });
   }
   const s = await an.finish();
-  return { alarms, detections, spectra: s.spectra, seconds: s.durationS, wallS: (performance.now() - t) / 1000 };
+  return {
+    alarms: rec.alarms,
+    detections: rec.detections,
+    spectra: s.spectra,
+    seconds: s.durationS,
+    wallS: (performance.now() - t) / 1000,
+  };
 }
 
 /** A scene of receiver noise only, with the venue's noise density and DC offset (no emitters). */
@@ -123,83 +123,10 @@ export function noiseOnlySpec(seed = 2026): SceneSpec {
   return { seed: v.seed, noiseDbfsPerHz: v.noiseDbfsPerHz, emitters: [], impairments: v.impairments };
 }
 
-// ---------------------------------------------------------------- scoring
+// ---------------------------------------------------------------- scoring (src/quality/score.ts)
 
-export interface MatchOptions {
-  /** Frequency tolerance beyond the event's band edges, Hz. */
-  toleranceHz: number;
-  binHz: number;
-}
-
-/** Does the alarm describe this event (kind, jammer type, time, frequency, assignment)? */
-export function alarmMatchesEvent(a: EvalAlarm, ev: VenueEvent, m: MatchOptions, checkType = true): boolean {
-  if (a.kind !== ev.kind) return false;
-  if (a.sceneS < ev.startS || a.sceneS > ev.endS + LATE_S) return false;
-  if (checkType && ev.kind === 'jamming' && a.detail['jammerType'] !== ev.jammerType) return false;
-  if (ev.assignmentId && (ev.kind === 'over-power' || ev.kind === 'interference' || ev.kind === 'out-of-mask')) {
-    if (a.assignment !== ev.assignmentId) return false;
-  }
-  if (a.centerHz === null) return ev.kind === 'jamming';
-  const half = ev.bandwidthHz / 2 + m.toleranceHz;
-  return Math.abs(a.centerHz - ev.centerHz) <= half;
-}
-
-export interface FalsePositive {
-  kind: string;
-  t: number;
-  centerHz: number | null;
-  bandwidthHz: number | null;
-  levelDbfs: number | null;
-  assignment: string | null;
-  detail: Record<string, unknown>;
-  /** Why it is not a true positive. */
-  reason: 'no-event' | 'duplicate' | 'wrong-jammer-type';
-  className?: string;
-}
-
-export interface KindScore {
-  events: number;
-  truePositives: number;
-  misses: number;
-  falsePositives: number;
-  recall: number;
-  precision: number;
-  latencyS: { n: number; p50: number; p99: number; max: number };
-}
-
-export interface Miss {
-  kind: string;
-  emitterId: string;
-  jammerType?: string;
-  startS: number;
-  endS: number;
-  centerHz: number;
-  /** Alarms of the same kind raised during the event window but failing the match (wrong place / type). */
-  nearAlarms: { kind: string; t: number; centerHz: number | null; detail: Record<string, unknown> }[];
-}
-
-export interface Quality {
-  emitterId: string;
-  kind: string;
-  truthCenterHz: number;
-  truthBandwidthHz: number;
-  /** Detections (tracked emissions) overlapping the event in time and band. */
-  detections: number;
-  /** Of the detection nearest the truth centre. */
-  centerErrBins: number | null;
-  obwErrPct: number | null;
-  /** Of the matched alarm. */
-  alarmCenterErrBins: number | null;
-  alarmObwErrPct: number | null;
-}
-
-export interface ClusterScore {
+export interface ClusterScore extends EventScore<VenueEvent> {
   cluster: ClusterId;
-  events: VenueEvent[];
-  matched: { emitterId: string; kind: string; startS: number; latencyS: number; alarmCenterHz: number | null }[];
-  misses: Miss[];
-  falsePositives: FalsePositive[];
-  quality: Quality[];
 }
 
 /** Score the alarms of one cluster run against the events of that cluster (events before `warmupS` ignored). */
@@ -210,130 +137,8 @@ export function scoreCluster(
   m: MatchOptions,
   warmupS: number,
 ): ClusterScore {
-  const scored = events.filter((e) => e.cluster === cluster && e.startS >= warmupS);
-  const ignored = events.filter((e) => e.cluster === cluster && e.startS < warmupS);
-  const used = new Set<EvalAlarm>();
-  const matched: ClusterScore['matched'] = [];
-  const misses: Miss[] = [];
-  const quality: Quality[] = [];
-  for (const ev of scored) {
-    const a = run.alarms.find((x) => !used.has(x) && alarmMatchesEvent(x, ev, m));
-    if (a) {
-      used.add(a);
-      matched.push({
-        emitterId: ev.emitterId,
-        kind: ev.kind,
-        startS: ev.startS,
-        latencyS: a.sceneS - ev.startS,
-        alarmCenterHz: a.centerHz,
-      });
-    } else {
-      misses.push({
-        kind: ev.kind,
-        emitterId: ev.emitterId,
-        jammerType: ev.jammerType,
-        startS: ev.startS,
-        endS: ev.endS,
-        centerHz: ev.centerHz,
-        nearAlarms: run.alarms
-          .filter((x) => x.sceneS >= ev.startS && x.sceneS <= ev.endS + LATE_S && alarmMatchesEvent(x, ev, m, false))
-          .concat(
-            run.alarms.filter(
-              (x) => x.kind === ev.kind && x.sceneS >= ev.startS && x.sceneS <= ev.endS + LATE_S && !used.has(x),
-            ),
-          )
-          .filter((x, i, arr) => arr.indexOf(x) === i)
-          .slice(0, 5)
-          .map((x) => ({ kind: x.kind, t: round3(x.sceneS), centerHz: x.centerHz, detail: x.detail })),
-      });
-    }
-    if (ev.bandwidthHz > 0 && ev.kind !== 'jamming') {
-      const dets = run.detections.filter(
-        (d) =>
-          d.sceneT1 >= ev.startS &&
-          d.sceneT0 <= ev.endS &&
-          Math.abs(d.centerHz - ev.centerHz) <= ev.bandwidthHz / 2 + m.toleranceHz,
-      );
-      const best = dets
-        .slice()
-        .sort((x, y) => Math.abs(x.centerHz - ev.centerHz) - Math.abs(y.centerHz - ev.centerHz))[0];
-      quality.push({
-        emitterId: ev.emitterId,
-        kind: ev.kind,
-        truthCenterHz: ev.centerHz,
-        truthBandwidthHz: ev.bandwidthHz,
-        detections: dets.length,
-        centerErrBins: best ? round3(Math.abs(best.centerHz - ev.centerHz) / m.binHz) : null,
-        obwErrPct: best ? round3((100 * (best.bandwidthHz - ev.bandwidthHz)) / ev.bandwidthHz) : null,
-        alarmCenterErrBins: a && a.centerHz !== null ? round3(Math.abs(a.centerHz - ev.centerHz) / m.binHz) : null,
-        alarmObwErrPct:
-          a && a.bandwidthHz !== null ? round3((100 * (a.bandwidthHz - ev.bandwidthHz)) / ev.bandwidthHz) : null,
-      });
-    }
-  }
-  const falsePositives: FalsePositive[] = [];
-  for (const a of run.alarms) {
-    if (used.has(a)) continue;
-    // an alarm for an event we chose not to score (it started during warm-up) is neither TP nor FP
-    if (ignored.some((ev) => alarmMatchesEvent(a, ev, m))) continue;
-    let reason: FalsePositive['reason'] = 'no-event';
-    if (scored.some((ev) => alarmMatchesEvent(a, ev, m))) reason = 'duplicate';
-    else if (scored.some((ev) => alarmMatchesEvent(a, ev, m, false))) reason = 'wrong-jammer-type';
-    falsePositives.push({
-      kind: a.kind,
-      t: round3(a.sceneS),
-      centerHz: a.centerHz,
-      bandwidthHz: a.bandwidthHz,
-      levelDbfs: a.levelDbfs === null ? null : Math.round(a.levelDbfs * 10) / 10,
-      assignment: a.assignment,
-      detail: a.detail,
-      reason,
-      className: a.className,
-    });
-  }
-  return { cluster, events: scored, matched, misses, falsePositives, quality };
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const KINDS = ['unlicensed-emitter', 'interference', 'jamming', 'over-power', 'out-of-mask', 'sensor-fault'];
-
-/** Per-alarm-kind precision / recall / latency over all clusters. */
-export function perKind(scores: ClusterScore[]): Record<string, KindScore> {
-  const out: Record<string, KindScore> = {};
-  const kinds = new Set<string>(KINDS);
-  for (const s of scores) for (const f of s.falsePositives) kinds.add(f.kind);
-  for (const k of kinds) {
-    const events = scores.reduce((n, s) => n + s.events.filter((e) => e.kind === k).length, 0);
-    const tp = scores.reduce((n, s) => n + s.matched.filter((e) => e.kind === k).length, 0);
-    const fp = scores.reduce((n, s) => n + s.falsePositives.filter((e) => e.kind === k).length, 0);
-    const lat = scores
-      .flatMap((s) => s.matched.filter((e) => e.kind === k).map((e) => e.latencyS))
-      .sort((a, b) => a - b);
-    if (!events && !fp) continue;
-    out[k] = {
-      events,
-      truePositives: tp,
-      misses: events - tp,
-      falsePositives: fp,
-      recall: events ? tp / events : NaN,
-      precision: tp + fp ? tp / (tp + fp) : NaN,
-      latencyS: {
-        n: lat.length,
-        p50: round3(percentile(lat, 50)),
-        p99: round3(percentile(lat, 99)),
-        max: round3(lat[lat.length - 1] ?? NaN),
-      },
-    };
-  }
-  return out;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
+  const mine = events.filter((e) => e.cluster === cluster);
+  return { cluster, ...scoreEvents(mine, run, { ...m, lateS: LATE_S }, warmupS) };
 }
 
 // ---------------------------------------------------------------- the whole evaluation
@@ -364,8 +169,8 @@ export interface ControlResult {
 export interface EvalReport {
   config: Required<Omit<EvalOptions, 'log'>> & { fftSize: number; binHz: number; toleranceHz: number; lateS: number };
   perKind: Record<string, KindScore>;
-  overall: { events: number; truePositives: number; alarms: number; recall: number; precision: number };
-  latencyS: { n: number; p50: number; p99: number; max: number };
+  overall: Overall;
+  latencyS: LatencyStats;
   clusters: (ClusterScore & { spectra: number; wallS: number; detections: number })[];
   noiseOnly: ControlResult[];
   licensedOnly: ControlResult[];
@@ -377,17 +182,7 @@ function control(cluster: ClusterId, r: RunResult): ControlResult {
   return {
     cluster,
     seconds: round3(r.seconds),
-    alarms: r.alarms.map((a) => ({
-      kind: a.kind,
-      t: round3(a.sceneS),
-      centerHz: a.centerHz,
-      bandwidthHz: a.bandwidthHz,
-      levelDbfs: a.levelDbfs,
-      assignment: a.assignment,
-      detail: a.detail,
-      reason: 'no-event' as const,
-      className: a.className,
-    })),
+    alarms: r.alarms.map((a) => falsePositive(a, 'no-event')),
     detections: r.detections.length,
     detectionSample: r.detections.slice(0, 20).map((d) => ({
       t0: round3(d.sceneT0),
@@ -413,7 +208,7 @@ export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
   const noiseOnly: ControlResult[] = [];
   const licensedOnly: ControlResult[] = [];
   let binHz = 0;
-  const toleranceHz = 5000;
+  const toleranceHz = DEFAULT_TOLERANCE_HZ;
   for (const id of sensors) {
     const c = VENUE_CLUSTERS.find((x) => x.id === id)!;
     binHz = c.sampleRateHz / FFT_SIZE;
@@ -434,11 +229,6 @@ export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
       log(`${id}: licensed-only ${controlS} s: ${quiet.alarms.length} alarm(s)`);
     }
   }
-  const pk = perKind(clusters);
-  const nEv = clusters.reduce((n, s) => n + s.events.length, 0);
-  const nTp = clusters.reduce((n, s) => n + s.matched.length, 0);
-  const nFp = clusters.reduce((n, s) => n + s.falsePositives.length, 0);
-  const lat = clusters.flatMap((s) => s.matched.map((m) => m.latencyS)).sort((a, b) => a - b);
   const hours = (n: ControlResult[]) => n.reduce((h, r) => h + r.seconds / 3600, 0);
   const count = (n: ControlResult[]) => n.reduce((k, r) => k + r.alarms.length, 0);
   return {
@@ -454,20 +244,8 @@ export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
       toleranceHz,
       lateS: LATE_S,
     },
-    perKind: pk,
-    overall: {
-      events: nEv,
-      truePositives: nTp,
-      alarms: nTp + nFp,
-      recall: nEv ? nTp / nEv : NaN,
-      precision: nTp + nFp ? nTp / (nTp + nFp) : NaN,
-    },
-    latencyS: {
-      n: lat.length,
-      p50: round3(percentile(lat, 50)),
-      p99: round3(percentile(lat, 99)),
-      max: round3(lat[lat.length - 1] ?? NaN),
-    },
+    perKind: perKind(clusters),
+    ...overall(clusters),
     clusters,
     noiseOnly,
     licensedOnly,
@@ -478,9 +256,6 @@ export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
 
 // ---------------------------------------------------------------- printing
 
-const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
-const mhz = (x: number | null): string => (x === null ? '—' : (x / 1e6).toFixed(4));
-
 export function formatReport(r: EvalReport): string {
   const L: string[] = [];
   const c = r.config;
@@ -489,44 +264,13 @@ export function formatReport(r: EvalReport): string {
       `match = kind (+ jammer type) & raised in [start, end+${c.lateS} s] & centre within band ± ${c.toleranceHz / 1000} kHz`,
   );
   L.push('');
-  L.push('kind                 events  TP  miss  FP  recall  precision  latency p50/p99 (s)');
-  for (const [k, s] of Object.entries(r.perKind))
-    L.push(
-      `${k.padEnd(20)} ${String(s.events).padStart(6)} ${String(s.truePositives).padStart(3)} ${String(s.misses).padStart(5)} ${String(s.falsePositives).padStart(3)}  ${f2(s.recall).padStart(6)}  ${f2(s.precision).padStart(9)}  ${f2(s.latencyS.p50)}/${f2(s.latencyS.p99)}`,
-    );
-  L.push(
-    `overall: recall ${f2(r.overall.recall)} (${r.overall.truePositives}/${r.overall.events}), precision ${f2(r.overall.precision)} (${r.overall.truePositives}/${r.overall.alarms}), latency p50 ${f2(r.latencyS.p50)} s p99 ${f2(r.latencyS.p99)} s`,
-  );
+  L.push(...formatKindTable(r.perKind, r.overall, r.latencyS));
   for (const s of r.clusters) {
     L.push('');
     L.push(
       `-- ${s.cluster}: ${s.events.length} events, ${s.matched.length} TP, ${s.misses.length} missed, ${s.falsePositives.length} FP, ${s.detections} detections (${s.wallS.toFixed(1)} s wall)`,
     );
-    for (const m of s.misses)
-      L.push(
-        `   MISS ${m.kind}${m.jammerType ? `/${m.jammerType}` : ''} ${m.emitterId} ${mhz(m.centerHz)} MHz [${f2(m.startS)}, ${f2(m.endS)}) s; near: ${
-          m.nearAlarms.map((a) => `${a.kind}@${f2(a.t)}s ${mhz(a.centerHz)} ${JSON.stringify(a.detail)}`).join('; ') ||
-          'none'
-        }`,
-      );
-    const groups = new Map<string, FalsePositive[]>();
-    for (const fp of s.falsePositives) {
-      const key = `${fp.kind}|${fp.reason}|${fp.assignment ?? '-'}|${fp.centerHz === null ? '-' : Math.round(fp.centerHz / 10_000)}`;
-      groups.set(key, [...(groups.get(key) ?? []), fp]);
-    }
-    for (const g of groups.values()) {
-      const fp = g[0]!;
-      L.push(
-        `   FP ×${g.length} ${fp.kind} (${fp.reason}) ${mhz(fp.centerHz)} MHz bw ${fp.bandwidthHz ?? '—'} Hz lvl ${fp.levelDbfs ?? '—'} dBFS in ${fp.assignment ?? 'no assignment'} at ${g
-          .slice(0, 6)
-          .map((x) => f2(x.t))
-          .join(', ')}${g.length > 6 ? ', …' : ''} s ${JSON.stringify(fp.detail)}`,
-      );
-    }
-    for (const q of s.quality)
-      L.push(
-        `   quality ${q.emitterId}: ${q.detections} detection(s); centre err ${q.centerErrBins ?? '—'} bins, OBW err ${q.obwErrPct ?? '—'} % (truth ${q.truthBandwidthHz} Hz); alarm centre err ${q.alarmCenterErrBins ?? '—'} bins, alarm OBW err ${q.alarmObwErrPct ?? '—'} %`,
-      );
+    L.push(...formatScoreDetails(s));
   }
   L.push('');
   for (const [name, list, rate] of [

@@ -32,6 +32,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./commands/eeprom.ts'),
   },
   report: { summary: 'incident and periodic reports (HTML, CSV)', load: () => import('./commands/report.ts') },
+  score: {
+    summary: "score a recording's alarms against its ground-truth annotations (bandwatch:truth)",
+    load: () => import('./commands/score.ts'),
+  },
   users: { summary: 'manage console accounts', load: () => import('./commands/users.ts') },
 };
 
