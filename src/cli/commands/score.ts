@@ -36,19 +36,25 @@ alarm; every other alarm is a false positive. Events starting in the warm-up are
                    the pipeline learns the noise floor first)
 Exit code 0 when the scoring ran (whatever the scores), 1 on bad input, 2 on bad usage.`;
 
+const OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  plan: { type: 'string', short: 'p' },
+  format: { type: 'string', default: 'table' },
+  late: { type: 'string' },
+  'tolerance-hz': { type: 'string' },
+  warmup: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      input: { type: 'string', short: 'i' },
-      plan: { type: 'string', short: 'p' },
-      format: { type: 'string', default: 'table' },
-      late: { type: 'string' },
-      'tolerance-hz': { type: 'string' },
-      warmup: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
+  try {
+    ({ values } = parseArgs({ args, options: OPTIONS }));
+  } catch (e) {
+    // node:util's own message (unknown option, missing value) is the clear one; the usage follows it
+    io.err(`bandwatch score: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
   if (values.help) {
     io.out(USAGE);
     return 0;
