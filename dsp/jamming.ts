@@ -13,11 +13,14 @@
  * - sweep: narrow lines that moved since the previous tracker step (≥ 50 ms apart), followed by a small multi-target
  *   tracker; a track whose frequency moves at a consistent, non-zero rate (median step rate, most steps within
  *   ±tolerance of it, small residual of a linear fit over the unwrapped positions, a minimum span; saw-tooth wraps
- *   back to the start of the span are allowed). Fast sweeps (several crossings per spectrum) from the per-frame band
- *   powers: the band holding the frame's excess power moves at a consistent rate.
+ *   back to the start of the span are allowed); a track that never leaves a licensed channel whose user was seen
+ *   modulated is that user. From the per-frame band powers (the band holding the frame's excess power): band by band
+ *   at a steady rate (≈ 0.5–100 MHz/s, rate from the band-edge crossing times), frame to frame at a consistent rate
+ *   (faster), or — when one frame spans half the sweep — a run of hard-switching bands whose total stays put.
  * - pulse: per segment two on/off units (segment floor: wideband; strongest bin: narrowband) against the baseline;
  *   rising edges at a stable, phase-locked period (every interval and on-time within ±5 % + one spectrum interval)
- *   over ≥ `minCycles` cycles and ≥ `minRunS`, with two clear, steady levels; duty cycle from the on-times. Periods
+ *   over ≥ `minCycles` cycles and ≥ `minRunS`, with two clear, steady levels measured over those cycles only; duty
+ *   cycle from the on-times. Periods
  *   of licensed TDMA frames (DMR 60 ms, TETRA 56.67 ms), or their aliases at the spectrum rate, are ignored; so is
  *   periodic energy explained by a recent sweep. Firing segments with the same period merge. The "off" level must
  *   sit near the noise floor and the whole emission must switch (an FM signal moving power between segments does
@@ -1372,7 +1375,8 @@ export class JammingDetector {
     }
     // The band-stepping path first: where both apply (≈ 30–60 MHz/s) its edge-crossing rate is the exact one.
     if (this.sweepBySteps(fr, wAll, bandHz)) return;
-    if (w >= sw.fastMinFrames) this.sweepByRate(fr, j0, wAll, qual, lo, hi, bandHz);
+    if (w >= sw.fastMinFrames && this.sweepByRate(fr, j0, wAll, qual, lo, hi, bandHz)) return;
+    if (w >= sw.fastMinFrames) this.sweepBySmear(fr, w, bandHz);
   }
 
   /** Fast path over frames j0..w-1 of the position arrays (qual, lo, hi of those frames). */
@@ -1558,6 +1562,125 @@ export class JammingDetector {
     const periodS = wraps >= 2 ? (lastWrapT - firstWrapT) / (wraps - 1) : (hi - lo + bandHz) / Math.abs(rateHz);
     this.reportFastSweep(fr, lo, hi, bandHz, rateHz, periodS, q);
     this.fastSweepDet.score = Math.min(1, 1 - (bad + 0.5 * wraps) / Math.max(1, steps));
+    return true;
+  }
+
+  /**
+   * Sweeps so fast that one frame holds a good part of the span (≳ 200 MHz/s over 0.5 MHz: 0.85 ms × 300 MHz/s =
+   * 256 kHz of a 500 kHz span), so the per-frame peak jumps by about half the span each frame and its direction is
+   * aliased away. What remains is the signature of one carrier moving fast: over a contiguous run of
+   * ≥ `stepMinTravelBands` bands every band switches hard and often (90th / 10th percentile ≥ 10 dB, lit ≥ 10 dB
+   * over the noise, ≥ 16 rising edges in 0.25 s) while the run's total power per frame stays put (spread ≤ `maxFrameSpreadDb`), and the bands share the
+   * time evenly (their means within 6 dB). A barrage does not switch; a pulse train switches its total; a licensed FM
+   * user moves its power the same way but over ≤ 3 bands (and is inside its channel).
+   * |rate| from the frame's effective width (Σ excess / peak band excess, see {@link smearBandsToSweepBands}). The
+   * direction is the sign of the
+   * steps resolved modulo the span (ambiguous when a frame covers half the span; then positive).
+   */
+  private sweepBySmear(fr: JammingFrame, w: number, bandHz: number): boolean {
+    const sw = this.sw;
+    const nb = this.fBands;
+    const sp = fr.spectrum;
+    // Widest run of switching, lit bands.
+    let bestA = -1;
+    let bestB = -1;
+    let a = -1;
+    for (let b = 0; b <= nb; b++) {
+      const ok =
+        b < nb &&
+        this.bandUsable(b) &&
+        (this.fP90[b] as number) >= 10 &&
+        (this.fP90[b] as number) >= 10 * Math.max(1, this.fP10[b] as number);
+      if (ok && a < 0) a = b;
+      if (!ok && a >= 0) {
+        if (b - 1 - a > bestB - bestA) {
+          bestA = a;
+          bestB = b - 1;
+        }
+        a = -1;
+      }
+    }
+    if (bestA < 0) return false;
+    // The bands share the time evenly: trim edge bands the sweep only grazes, then every mean within 6 dB.
+    let mMax = 0;
+    for (let b = bestA; b <= bestB; b++) mMax = Math.max(mMax, this.fMean[b] as number);
+    while (bestA < bestB && (this.fMean[bestA] as number) < 0.25 * mMax) bestA++;
+    while (bestB > bestA && (this.fMean[bestB] as number) < 0.25 * mMax) bestB--;
+    if (bestB - bestA + 1 < sw.stepMinTravelBands) return false;
+    for (let b = bestA; b <= bestB; b++) if ((this.fMean[b] as number) < 0.25 * mMax) return false;
+    // Switching means many times (≥ 16 rising edges in the last fastWindowS, about the geometric midpoint of the
+    // band's p10/p90 with ±1.5 dB hysteresis): a barrage switching on once inside the 0.5 s statistics window has
+    // the same p90/p10, a sweep at ≥ 200 MHz/s over ≤ 2 MHz hits every band every ≤ 10 ms.
+    for (let b = bestA; b <= bestB; b++) {
+      const mid = Math.sqrt((this.fP10[b] as number) * (this.fP90[b] as number)) * (this.fNoise[b] as number);
+      let on = (this.fP[this.fSlot(w, 0) * nb + b] as number) >= mid;
+      let rises = 0;
+      for (let j = 1; j < w; j++) {
+        const x = this.fP[this.fSlot(w, j) * nb + b] as number;
+        if (!on && x >= 1.41 * mid) {
+          on = true;
+          rises++;
+        } else if (on && x <= mid / 1.41) on = false;
+      }
+      if (rises < 16) return false;
+    }
+    const loHz = sp.startHz + (this.fEdges[bestA] as number) * sp.binHz;
+    const hiHz = sp.startHz + (this.fEdges[bestB + 1] as number) * sp.binHz;
+    for (const ch of this.licensed) {
+      if (Math.min(hiHz, ch.stopHz) - Math.max(loHz, ch.startHz) >= 0.7 * (hiHz - loHz)) return false;
+    }
+    // Per frame: the run's total (steady) and effective width (fScratch / fSum are free after the other paths).
+    const tot = this.fScratch;
+    const width = this.fSum;
+    for (let j = 0; j < w; j++) {
+      const slot = this.fSlot(w, j);
+      let sum = 0;
+      let peak = 0;
+      for (let b = bestA; b <= bestB; b++) {
+        const x = (this.fP[slot * nb + b] as number) / (this.fNoise[b] as number) - 1;
+        if (x <= 0) continue;
+        sum += x;
+        if (x > peak) peak = x;
+      }
+      tot[j] = sum;
+      width[j] = peak > 0 ? sum / peak : 0;
+    }
+    const p90 = quickselect(tot, w, Math.floor(0.9 * (w - 1)));
+    const p10 = quickselect(tot, w, Math.floor(0.1 * (w - 1)));
+    if (!(p10 > 0) || 10 * Math.log10(p90 / p10) > this.b.maxFrameSpreadDb) return false;
+    const wEff = quickselect(width, w, w >> 1);
+    const frameS = (this.fT[this.fSlot(1, 0)] as number) - (this.fT[this.fSlot(2, 0)] as number);
+    if (!(frameS > 0)) return false;
+    const runBands = bestB - bestA + 1;
+    const rateHz = (smearBandsToSweepBands(wEff) * bandHz) / frameS;
+    // Direction: per-frame excess centroids (circular over the run), steps resolved modulo the run to the
+    // candidate nearest the width's estimate.
+    let up = 0;
+    let down = 0;
+    let prevC = NaN;
+    const stepBands = (rateHz * frameS) / bandHz;
+    for (let j = 0; j < w; j++) {
+      const slot = this.fSlot(w, j);
+      let cs = 0;
+      let sn = 0;
+      for (let b = bestA; b <= bestB; b++) {
+        const x = (this.fP[slot * nb + b] as number) / (this.fNoise[b] as number) - 1;
+        if (x <= 0) continue;
+        const ph = (2 * Math.PI * (b - bestA)) / runBands;
+        cs += x * Math.cos(ph);
+        sn += x * Math.sin(ph);
+      }
+      const c = ((Math.atan2(sn, cs) / (2 * Math.PI)) * runBands + runBands) % runBands;
+      if (prevC === prevC) {
+        const d = (((c - prevC) % runBands) + runBands) % runBands; // 0..runBands: upward step
+        if (Math.abs(d - stepBands) < Math.abs(runBands - d - stepBands) - 0.5) up++;
+        else if (Math.abs(runBands - d - stepBands) < Math.abs(d - stepBands) - 0.5) down++;
+      }
+      prevC = c;
+    }
+    const sign = down > 1.5 * up ? -1 : 1;
+    this.reportFastSweep(fr, loHz + bandHz / 2, hiHz - bandHz / 2, bandHz, sign * rateHz, (hiHz - loHz) / rateHz, w);
+    this.fastSweepDet.score = 0.5;
     return true;
   }
 
@@ -2362,6 +2485,42 @@ export function isLicensedPeriod(periodS: number, dtS: number, licensedPeriodsS:
     }
   }
   return false;
+}
+
+/** ∫ cos⁴(πt) dt from 0 to t (t in frames; the Hann window squared, centred on the frame). */
+function hann2Integral(t: number): number {
+  return (3 * t) / 8 + Math.sin(2 * Math.PI * t) / (4 * Math.PI) + Math.sin(4 * Math.PI * t) / (32 * Math.PI);
+}
+
+/**
+ * Effective width, bands (Σ band energy / the strongest band's), of a chirp crossing x bands during one
+ * Hann-windowed frame: the frame's energy is ∫w² = 3/8 (frame units); the strongest band holds the chirp for 1/x of
+ * the frame around the centre (averaged over where the band edges fall), i.e. ∫w² over that dwell.
+ */
+export function sweepSmearBands(x: number): number {
+  const h = 0.5 / x;
+  let e = 0;
+  const k = 8;
+  for (let i = 0; i < k; i++) {
+    const u = ((i + 0.5) / k - 0.5) * h;
+    const a = Math.max(-0.5, u - h);
+    const b = Math.min(0.5, u + h);
+    e += hann2Integral(b) - hann2Integral(a);
+  }
+  return 3 / 8 / (e / k);
+}
+
+/** Inverse of {@link sweepSmearBands}: bands crossed per frame from a measured effective width (bisection). */
+export function smearBandsToSweepBands(w: number): number {
+  let lo = 0.05;
+  let hi = 64;
+  if (!(w > sweepSmearBands(lo))) return lo;
+  for (let i = 0; i < 40; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (sweepSmearBands(mid) < w) lo = mid;
+    else hi = mid;
+  }
+  return Math.sqrt(lo * hi);
 }
 
 /** Width in bins (interpolated) of the region around peak bin kp above `rel` × peak. */

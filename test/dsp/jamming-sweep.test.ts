@@ -70,6 +70,20 @@ describe('band-stepping sweeps over the venue (real chain, N = 2048, M = 32, 2.4
     expect(Math.abs((d.detail.periodS as number) - 0.5 / 30)).toBeLessThan(0.002);
   }, 60_000);
 
+  it('300 MHz/s over 0.5 MHz (half the span per 0.85 ms frame: steps aliased) → sweep from the smear, not barrage', () => {
+    const r = sweepOnVenue('pmr', 0.5e6, 300e6);
+    const onset = START_S + ONSET_S;
+    expect((r.firstS.sweep as number) - onset).toBeLessThan(1);
+    const d = (r.last.sweep as JammerDetection[])[0] as JammerDetection;
+    // |rate| from the frame's effective width: coarse (measured +12 %).
+    expect(Math.abs(d.detail.rateHzPerS as number) / 300e6).toBeGreaterThan(0.7);
+    expect(Math.abs(d.detail.rateHzPerS as number) / 300e6).toBeLessThan(1.5);
+    expect(d.startHz).toBeLessThan(446.1e6 - 100e3);
+    expect(d.stopHz).toBeGreaterThan(446.1e6 + 300e3);
+    expect(r.framesWith.sweep).toBeGreaterThan(0.8 * 1.5 * 36.6);
+    expect(r.framesWith.barrage + r.framesWith.pulse + r.framesWith.cw).toBe(0);
+  }, 60_000);
+
   it('50 MHz/s over 2 MHz (running past the band edge) and 5 MHz/s over 2 MHz → sweep with their rates', () => {
     expectSweep(sweepOnVenue('mic', 2e6, 50e6), 471e6, 2e6, 50e6);
     expectSweep(sweepOnVenue('pmr', 2e6, 5e6), 446.1e6, 2e6, 5e6);
