@@ -2,7 +2,7 @@
  * The procedure for real recordings checked on a synthetic one: scripts/venue-record.ts writes the PMR cluster of
  * the simulated venue as SigMF with every staged event as a `bandwatch:truth` annotation, and `bandwatch score` on
  * that file must find what scripts/venue-eval.ts finds on the same span (same events, same TP / FP per kind, same
- * matches). 28 s of a 0.12× schedule: the unlicensed talker starts in the 8 s warm-up (not scored), then a CW
+ * matches). 23 s of a 0.1× schedule: the unlicensed talker starts in the 8 s warm-up (not scored), then a CW
  * jammer and LMR-02 out of mask.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,8 +17,8 @@ import { memoryIo } from '../../src/cli/io.ts';
 import type { RecordingScore } from '../../src/quality/recording.ts';
 import type { KindScore } from '../../src/quality/score.ts';
 
-const TS = 0.12;
-const DURATION_S = 28;
+const TS = 0.1;
+const DURATION_S = 23;
 const WARMUP_S = 8;
 const SEED = 2026;
 
