@@ -22,10 +22,17 @@ export interface ConsumerOptions {
   onFrame?: (frame: PipelineFrame) => void;
 }
 
+/** Kinds whose conditions must persist this long before they are reported, ms. */
+const PERSIST_MS: Partial<Record<AlarmCondition['kind'], number>> = { 'out-of-mask': 1000 };
+/** A condition absent for longer than this (ms) starts its persistence over. */
+const PERSIST_GAP_MS = 200;
+
 export class FrameConsumer {
   private readonly classes = new Map<string, Classification>();
   private readonly queue: ClassificationQueue;
   private lastTimeMs = 0;
+  /** Conditions waiting to have persisted long enough (see {@link FrameConsumer.persistent}). */
+  private readonly pending = new Map<string, { sinceMs: number; lastMs: number }>();
   private rateClockMs = 0;
 
   constructor(private readonly o: ConsumerOptions) {
@@ -95,7 +102,7 @@ export class FrameConsumer {
           interferenceActive: (id) => mine.some((a) => a.kind === 'interference' && a.assignmentId === id),
         }),
       );
-      for (const c of conds) o.alarms.report(c);
+      for (const c of this.persistent(conds, nowMs)) o.alarms.report(c);
       o.alarms.tick(nowMs);
     }
     if (frame.line) o.onLine?.(frame.line);
@@ -104,6 +111,33 @@ export class FrameConsumer {
     // differ in their last bits between a live run and its replay, enough to flip a token near a whole number.
     this.rateClockMs += frame.durationMs;
     this.queue.pump(this.rateClockMs);
+  }
+
+  /**
+   * Conditions of the kinds in PERSIST_MS are passed on only once they have held that long without a break longer
+   * than PERSIST_GAP_MS. A mask breach is no emergency, and a wide user whose measurement is briefly pulled off
+   * centre by an emission merging into it (an interferer keying up inside a microphone channel, before the
+   * interference alarm names it) is not a mistuned transmitter.
+   */
+  private persistent(conds: AlarmCondition[], nowMs: number): AlarmCondition[] {
+    const out: AlarmCondition[] = [];
+    const seen = new Set<string>();
+    for (const c of conds) {
+      const needMs = PERSIST_MS[c.kind];
+      if (needMs === undefined) {
+        out.push(c);
+        continue;
+      }
+      const key = `${c.kind}|${c.assignmentId ?? ''}|${c.emissionId ?? ''}`;
+      seen.add(key);
+      const p = this.pending.get(key);
+      if (!p || nowMs - p.lastMs > PERSIST_GAP_MS) this.pending.set(key, { sinceMs: nowMs, lastMs: nowMs });
+      else p.lastMs = nowMs;
+      if (nowMs - this.pending.get(key)!.sinceMs >= needMs) out.push(c);
+    }
+    for (const [key, p] of this.pending)
+      if (!seen.has(key) && nowMs - p.lastMs > PERSIST_GAP_MS) this.pending.delete(key);
+    return out;
   }
 
   /** Wait for classifications in flight (replays call this after each block to stay deterministic). */

@@ -88,3 +88,42 @@ describe('FrameConsumer: a jammer whose report lapses', () => {
     expect(await run(3000, 9000)).toEqual(['jamming', 'over-power']);
   });
 });
+
+describe('FrameConsumer: out-of-mask must persist', () => {
+  async function oom(onMs: number) {
+    const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
+    const consumer = new FrameConsumer({
+      sensorId: 's1',
+      alarms,
+      getPlan: () => PLAN,
+      classifier: { name: 'fixed', classify: () => Promise.resolve({ label: 'nfm', confidence: 1 }) },
+    });
+    const raised: { kind: string; t: number }[] = [];
+    alarms.on((ev) => {
+      if (ev.type === 'raised') raised.push({ kind: ev.alarm.kind, t: ev.alarm.raisedMs });
+    });
+    // A user 5 kHz off its 12.5 kHz channel's centre (tolerance ≈ 3 kHz), well under the channel's power limit.
+    const user: TrackedEmission = {
+      ...line(0),
+      id: 'u',
+      centerHz: 446.03125e6 + 5000,
+      bandwidthHz: 8000,
+      channelPowerDbfs: -45,
+    };
+    for (let t = 0; t < 4000; t += SPECTRUM_MS) {
+      const on = t < onMs;
+      consumer.consume(frame(t, on ? [{ ...user, lastSeenMs: t }] : [], []));
+    }
+    return raised;
+  }
+  it('a breach that lasts only ~1 s after the emission hold raises nothing', async () => {
+    expect(await oom(1300)).toEqual([]);
+  });
+  it('a lasting breach is raised once, ~1 s after the rules first reported it', async () => {
+    const r = await oom(4000);
+    expect(r.map((x) => x.kind)).toEqual(['out-of-mask']);
+    // rules hold 450 ms (emission age) + 1000 ms persistence
+    expect(r[0]!.t).toBeGreaterThanOrEqual(1450);
+    expect(r[0]!.t).toBeLessThan(1600);
+  });
+});
