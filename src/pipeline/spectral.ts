@@ -378,7 +378,17 @@ export class SpectralPipeline {
     // Frames after this spectrum's end stay for the next one.
     this.frameCollector?.clear();
     if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions, activeNow);
-    const events = this.tracker.update({ timeMs, durationMs, binHz: s.binHz, emissions, weakFrom });
+    const events = this.tracker.update({
+      timeMs,
+      durationMs,
+      binHz: s.binHz,
+      emissions,
+      weakFrom,
+      psdLin,
+      floorLin: this.floor.floorLin,
+      startHz: s.startHz,
+      effectiveFrames: s.effectiveFrames,
+    });
     const edge = Math.round(n * (this.o.edgeGuardFraction ?? 0.08));
     const usableStartHz = s.startHz + edge * s.binHz;
     const usableStopHz = s.startHz + (n - edge) * s.binHz;

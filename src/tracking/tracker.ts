@@ -59,7 +59,26 @@ interface Track {
   slowPowerLin: number;
   reportedCenterHz: number;
   reportedBwHz: number;
+  /** Mean of per-spectrum OBWs, Hz (exponential): association and the estimate until the average spectrum has enough. */
+  bwMeanHz: number;
+  /** Averaged above-floor power per bin around the emission (linear), or null before the first fast-path hit. */
+  lt: Float64Array | null;
+  /** Absolute bin index (RF Hz / bin width) of lt[0]. */
+  ltBase: number;
+  /** Spectra averaged into lt. */
+  ltN: number;
+  /** Effective frames per averaged spectrum (for the noise of lt). */
+  ltFrames: number;
 }
+
+/** Averaging of a track's own spectrum: running mean, then exponential over ~40 spectra (≈ 1.1 s at 2.4 MS/s). */
+const LT_ALPHA = 1 / 40;
+/** The averaged spectrum's OBW is reported once this many spectra are in it (≈ 0.2 s). */
+const LT_MIN_SPECTRA = 8;
+/** Emissions narrower than this many bins (per-spectrum mean) keep the mean of per-spectrum OBWs. */
+const LT_MIN_BINS = 5;
+/** Bins a track's averaged spectrum may span (beyond: restarted on the current extent). */
+const LT_MAX_BINS = 8192;
 
 export interface SpectrumDetections {
   /** Time of the first sample of the spectrum, ms. */
@@ -74,6 +93,18 @@ export interface SpectrumDetections {
    * averaging time.
    */
   weakFrom?: number;
+  /**
+   * The spectrum the emissions were cut from (linear power per bin, full-scale), its noise floor per bin (same
+   * units) and the RF frequency of its bin 0, Hz. With them each track keeps its own averaged spectrum and reports
+   * the 99 % occupied bandwidth of that average (ITU-R SM.443: the OBW of the spectrum over the measurement time),
+   * not the mean of per-spectrum OBWs, which reads voice FM 10-25 % narrow: in one 27 ms spectrum a talker only
+   * sweeps part of his deviation.
+   */
+  psdLin?: Float32Array;
+  floorLin?: Float32Array;
+  startHz?: number;
+  /** Effective number of averaged frames in that spectrum (sets the noise of the average). Default 16. */
+  effectiveFrames?: number;
 }
 
 /**
@@ -128,13 +159,13 @@ export class EmissionTracker {
       for (let k = 0; k < this.tracks.length; k++) {
         if (used[k]) continue;
         const t = this.tracks[k]!;
-        const tol = Math.max(this.o.associateBins * d.binHz, t.em.bandwidthHz / 2, e.occupiedBandwidthHz / 2);
+        const tol = Math.max(this.o.associateBins * d.binHz, t.bwMeanHz / 2, e.occupiedBandwidthHz / 2);
         const dist = Math.abs(t.em.centerHz - e.centerHz);
         // A detection more than 4× narrower than an established track is a different emitter (a narrow interferer
         // on a wide microphone), and so is one 4× wider than an established narrow track; a young track may still
         // grow (its first spectra can catch a partial emission).
         const minBw = this.o.associateBins * d.binHz;
-        const tw = Math.max(t.em.bandwidthHz, minBw);
+        const tw = Math.max(t.bwMeanHz, minBw);
         const ew = Math.max(e.occupiedBandwidthHz, minBw);
         const band = e.occupiedBandwidthHz >= 5 * d.binHz; // a line or a sliver of a moving spectrum may join
         const mismatch = band && (tw > this.o.maxWidthRatio * ew || (t.n >= 10 && ew > this.o.maxWidthRatio * tw));
@@ -147,12 +178,18 @@ export class EmissionTracker {
         used[best] = 1;
         const t = this.tracks[best]!;
         if (weak && t.fastHits > 0) continue;
-        if (!weak) t.fastHits++;
+        if (!weak) {
+          t.fastHits++;
+          this.accumulate(t, e, d);
+        }
         const ev = this.hit(t, e, d, seq, endMs);
         if (ev) events.push(ev);
       } else {
         const t = this.newTrack(e, d, seq, endMs);
-        if (!weak) t.fastHits = 1;
+        if (!weak) {
+          t.fastHits = 1;
+          this.accumulate(t, e, d);
+        }
         this.tracks.push(t);
       }
     }
@@ -244,6 +281,11 @@ export class EmissionTracker {
       slowPowerLin: 10 ** (e.channelPowerDbfs / 10),
       reportedCenterHz: e.centerHz,
       reportedBwHz: e.occupiedBandwidthHz,
+      bwMeanHz: e.occupiedBandwidthHz,
+      lt: null,
+      ltBase: 0,
+      ltN: 0,
+      ltFrames: 16,
     };
     if (this.o.confirmHits <= 1 && this.o.minDurationMs <= 0) this.confirm(t, d.timeMs);
     return t;
@@ -266,7 +308,11 @@ export class EmissionTracker {
     // turns up is reported within a fraction of a second, not after a whole-life mean creeps over the limit.
     const alpha = Math.max(1 / t.n, this.o.smoothing);
     t.em.centerHz += alpha * (e.centerHz - t.em.centerHz);
-    t.em.bandwidthHz += alpha * (e.occupiedBandwidthHz - t.em.bandwidthHz);
+    t.bwMeanHz += alpha * (e.occupiedBandwidthHz - t.bwMeanHz);
+    // Lines and narrow emissions (< 5 bins) are resolution-limited either way; there the per-spectrum mean stays
+    // (the averaged spectrum would report the window's main lobe, ~3 bins, for a bare carrier).
+    const modulated = t.bwMeanHz >= LT_MIN_BINS * d.binHz && t.ltN >= LT_MIN_SPECTRA;
+    t.em.bandwidthHz = modulated ? averagedObwHz(t, d.binHz) : t.bwMeanHz;
     t.em.snrDb += alpha * (e.snrDb - t.em.snrDb);
     const alphaP = Math.max(1 / t.n, this.o.powerSmoothing);
     t.powerLin += alphaP * (10 ** (e.channelPowerDbfs / 10) - t.powerLin);
@@ -300,6 +346,49 @@ export class EmissionTracker {
     return null;
   }
 
+  /**
+   * Add this spectrum's above-floor power over the emission's bins to the track's averaged spectrum (every other bin
+   * of it decays: the emission put nothing there this time). Allocates only when a track first gets a spectrum or
+   * outgrows its window.
+   */
+  private accumulate(t: Track, e: Emission, d: SpectrumDetections): void {
+    const psd = d.psdLin;
+    const floor = d.floorLin;
+    if (!psd || !floor || d.startHz === undefined) return;
+    const base = Math.round(d.startHz / d.binHz);
+    const lo = base + e.startBin;
+    const hi = base + e.endBin;
+    if (!t.lt || lo < t.ltBase || hi >= t.ltBase + t.lt.length) {
+      const from = t.lt ? Math.min(lo, t.ltBase) : lo;
+      const to = t.lt ? Math.max(hi, t.ltBase + t.lt.length - 1) : hi;
+      const w = to - from + 1;
+      const cap = Math.max(64, 2 * w);
+      if (cap > LT_MAX_BINS) {
+        t.lt = null;
+        t.ltN = 0;
+        if (hi - lo + 1 > LT_MAX_BINS / 2) return;
+        this.accumulate(t, e, d);
+        return;
+      }
+      const grown = new Float64Array(cap);
+      const newBase = from - Math.floor((cap - w) / 2);
+      if (t.lt) grown.set(t.lt, t.ltBase - newBase);
+      t.lt = grown;
+      t.ltBase = newBase;
+    }
+    t.ltN++;
+    const a = Math.max(1 / t.ltN, LT_ALPHA);
+    const lt = t.lt;
+    for (let i = 0; i < lt.length; i++) lt[i]! *= 1 - a;
+    const off = base - t.ltBase;
+    // In units of the floor (SNR per bin): the noise of the average is then known, 1/√(frames·spectra).
+    for (let k = e.startBin; k <= e.endBin; k++) {
+      const f = floor[k] ?? 0;
+      if (f > 0) lt[k + off]! += (a * ((psd[k] ?? 0) - f)) / f;
+    }
+    t.ltFrames = Math.max(1, d.effectiveFrames ?? 16);
+  }
+
   private confirm(t: Track, timeMs: number): void {
     t.confirmed = true;
     t.em.id = `${this.o.sensorId}-e${this.nextId++}`;
@@ -307,4 +396,31 @@ export class EmissionTracker {
     t.reportedCenterHz = t.em.centerHz;
     t.reportedBwHz = t.em.bandwidthHz;
   }
+}
+
+/**
+ * 99 % occupied bandwidth of a track's averaged spectrum, Hz: between the points where the cumulative above-floor
+ * power reaches 0.5 % and 99.5 % of the total, interpolated within a bin. The power is in units of the floor under
+ * each bin, which is flat enough across one emission for the edges.
+ */
+function averagedObwHz(t: Track, binHz: number): number {
+  const lt = t.lt!;
+  // Bins whose average is within 3σ of the floor are noise left over where the emission's extent once reached:
+  // counted as nothing, they would widen a weak emission's 99 % band to its whole history.
+  const spectra = Math.min(t.ltN, 1 / LT_ALPHA);
+  const thr = 3 / Math.sqrt(t.ltFrames * spectra);
+  const val = (i: number): number => (lt[i]! > thr ? lt[i]! : 0);
+  let total = 0;
+  for (let i = 0; i < lt.length; i++) total += val(i);
+  if (!(total > 0)) return t.bwMeanHz;
+  const edge = (target: number): number => {
+    let acc = 0;
+    for (let i = 0; i < lt.length; i++) {
+      const v = val(i);
+      if (acc + v >= target) return i + (v > 0 ? (target - acc) / v : 0);
+      acc += v;
+    }
+    return lt.length;
+  };
+  return (edge(0.995 * total) - edge(0.005 * total)) * binHz;
 }

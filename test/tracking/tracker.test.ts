@@ -134,3 +134,58 @@ describe('EmissionTracker: power window, power steps, width gate', () => {
     expect(Math.abs(narrow.centerHz - 470.435e6)).toBeLessThan(100);
   });
 });
+
+describe('EmissionTracker: occupied bandwidth of the averaged spectrum', () => {
+  const BIN = 1171.875;
+  const N = 2048;
+  const START_HZ = 446e6 - 1.2e6;
+  /** A spectrum with a flat 10 dB-over-floor block on bins [lo, hi] and its emission. */
+  function spectrum(lo: number, hi: number) {
+    const floorLin = new Float32Array(N).fill(1e-7);
+    const psdLin = new Float32Array(floorLin);
+    for (let k = lo; k <= hi; k++) psdLin[k] = 11e-7;
+    const e: Emission = {
+      startBin: lo,
+      endBin: hi,
+      centerHz: START_HZ + ((lo + hi) / 2) * BIN,
+      occupiedBandwidthHz: (hi - lo + 1) * BIN,
+      xDbBandwidthHz: (hi - lo + 1) * BIN,
+      peakDbfs: -60,
+      peakHz: START_HZ + lo * BIN,
+      channelPowerDbfs: -50,
+      floorDbfs: -70,
+      snrDb: 10,
+    };
+    return { psdLin, floorLin, e };
+  }
+  /** 40 spectra of an emission whose instantaneous extent swings between two positions (a talker's FM). */
+  function run(lo: number, width: number, swing: number, withPsd: boolean) {
+    const tr = new EmissionTracker({ sensorId: 's' });
+    let out: TrackEvent[] = [];
+    for (let i = 0; i < 40; i++) {
+      const a = lo + (i % 2) * swing;
+      const s = spectrum(a, a + width - 1);
+      out = tr.update({
+        timeMs: i * 27.3,
+        durationMs: 27.3,
+        binHz: BIN,
+        emissions: [s.e],
+        ...(withPsd ? { psdLin: s.psdLin, floorLin: s.floorLin, startHz: START_HZ, effectiveFrames: 16 } : {}),
+      });
+    }
+    void out;
+    return tr.active()[0]!;
+  }
+  it('a modulated emission is as wide as its long-term spectrum, not its mean instantaneous width', () => {
+    // instantaneous 11 bins, moving by 4: the averaged spectrum covers 15 bins
+    const averaged = run(1000, 11, 4, true);
+    expect(averaged.bandwidthHz / BIN).toBeGreaterThan(14);
+    expect(averaged.bandwidthHz / BIN).toBeLessThan(15.5);
+    // without the spectrum the tracker still reports the mean of per-spectrum OBWs
+    const mean = run(1000, 11, 4, false);
+    expect(mean.bandwidthHz / BIN).toBeCloseTo(11, 1);
+  });
+  it('a line narrower than 5 bins keeps the per-spectrum mean (resolution-limited either way)', () => {
+    expect(run(1000, 3, 1, true).bandwidthHz / BIN).toBeCloseTo(3, 1);
+  });
+});
