@@ -2196,6 +2196,12 @@ export class JammingDetector {
     // a wireless mic's syllable rhythm (off = a brief collapse of the deviation, 6–8 dB over the floor, the whole
     // channel's power unchanged) followed by a PTT release read as "off at the floor, whole emission switching" for
     // the ~0.2 s the smoothed levels took to decay, while the 15 remembered syllable edges still looked current.
+    // Why this and not another rule: "off at the floor, whole emission switching" is what physically separates a
+    // keyed jammer from a constant-envelope user, and it held for every cycle of the mic's rhythm; only its
+    // measurement strayed outside the run. A period range (voice 0.15–0.5 s vs jammers' ms) would drop the slow
+    // pulsed jammers this path exists for (0.7–1.3 s in the tests) and the synth's syllables are as regular as a
+    // clock; exempting licensed channels would hide a jammer keyed inside one; a duty cap would not survive speech
+    // with longer pauses.
     {
       const first = ec - k - 1;
       let offL = 0;
