@@ -76,6 +76,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`bandwatch ${name}: ${err.message} [${err.code}]`);
       return 1;
     }
+    // node:util parseArgs rejects unknown or malformed flags: a usage error, not a bug.
+    if (err.code && err.code.startsWith('ERR_PARSE_ARGS_')) {
+      io.err(`bandwatch ${name}: ${err.message} (see \`bandwatch ${name} --help\`)`);
+      return 2;
+    }
     io.err(`bandwatch ${name}: internal error: ${err.stack ?? String(err)}`);
     return 70;
   }
