@@ -55,7 +55,7 @@ function expectSweep(r: ChainResult, cHz: number, spanHz: number, rateHzPerS: nu
   return d;
 }
 
-describe('band-stepping sweeps over the venue (real chain, N = 2048, M = 32, 2.4 MS/s)', () => {
+describe('per-frame sweep paths over the venue (real chain, N = 2048, M = 32, 2.4 MS/s)', () => {
   it('10 MHz/s over 1 MHz across the microphones → sweep within 1 s, rate within 2 %, range right, nothing else', () => {
     const r = sweepOnVenue('mic', 1e6, 10e6);
     const d = expectSweep(r, 471e6, 1e6, 10e6);
@@ -87,5 +87,28 @@ describe('band-stepping sweeps over the venue (real chain, N = 2048, M = 32, 2.4
   it('50 MHz/s over 2 MHz (running past the band edge) and 5 MHz/s over 2 MHz → sweep with their rates', () => {
     expectSweep(sweepOnVenue('mic', 2e6, 50e6), 471e6, 2e6, 50e6);
     expectSweep(sweepOnVenue('pmr', 2e6, 5e6), 446.1e6, 2e6, 5e6);
+  }, 60_000);
+
+  it('a 400 kHz barrage switching on over the microphones is a barrage, not a smear-path sweep', () => {
+    // Its bands jump from the floor to +20 dB once: inside the 0.5 s statistics window they show the same p90/p10
+    // as a band a fast sweep keeps hitting; the smear path asks for ≥ 16 rising edges per band, so it stays quiet.
+    const spec = venueSceneSpec({ quiet: true, timeScale: 0.25 });
+    spec.emitters.push({
+      id: 'JAM',
+      kind: 'barrage',
+      centerHz: 471e6,
+      levelDbfs: -18,
+      bandwidthHz: 400e3,
+      schedule: { windows: [{ fromS: START_S + ONSET_S, toS: 1e9 }] },
+    });
+    const r = runChain({
+      scene: new Scene(spec),
+      centerHz: 471e6,
+      startS: START_S,
+      durationS: ONSET_S + 1.5,
+      jamming: { licensedChannels: licensed },
+    });
+    expect((r.firstS.barrage as number) - (START_S + ONSET_S)).toBeLessThan(0.7);
+    expect(r.framesWith.sweep + r.framesWith.pulse + r.framesWith.cw).toBe(0);
   }, 60_000);
 });
