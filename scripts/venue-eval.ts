@@ -14,7 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureBand } from '../dsp/emissions.ts';
 import { Scene } from '../dsp/synth/scene.ts';
+import { WelchPsd } from '../dsp/welch.ts';
 import type { SceneSpec } from '../dsp/synth/spec.ts';
 import { VENUE_CLUSTERS, venueEvents, venueSceneSpec, type VenueEvent } from '../dsp/synth/venue.ts';
 import { Analyzer } from '../src/pipeline/analyze.ts';
@@ -194,6 +196,69 @@ function control(cluster: ClusterId, r: RunResult): ControlResult {
   };
 }
 
+/**
+ * The 99 % occupied bandwidth of an event's emitter alone over its whole event, Hz: rendered noise-free (float IQ)
+ * on its cluster's tuning, Welch-averaged (2048-point Hann, like the pipeline) and measured with dsp's `measureBand`
+ * over ± the nominal bandwidth. This, not the nominal figure, is what a perfect measurement would report: a voice FM
+ * talker's long-term spectrum is wider or narrower than Carson's rule depending on its audio.
+ */
+export function emitterObwHz(ev: VenueEvent, o: { timeScale: number; seed: number }): number {
+  const spec = venueSceneSpec({ timeScale: o.timeScale, seed: o.seed });
+  const scene = new Scene({
+    ...spec,
+    noiseDbfsPerHz: -300,
+    impairments: {},
+    emitters: spec.emitters.filter((e) => e.id === ev.emitterId),
+  });
+  const c = VENUE_CLUSTERS.find((x) => x.id === ev.cluster)!;
+  const fs = c.sampleRateHz;
+  const chunk = 65_536;
+  const re = new Float32Array(chunk);
+  const im = new Float32Array(chunk);
+  const bytes = new Uint8Array(8 * chunk);
+  const f32 = new Float32Array(bytes.buffer);
+  const sum = new Float64Array(FFT_SIZE);
+  let spectra = 0;
+  const welch = new WelchPsd({
+    fftSize: FFT_SIZE,
+    sampleRateHz: fs,
+    centerHz: c.centerHz,
+    averages: 32,
+    onSpectrum: (sp) => {
+      const lin = sp.psdLin!;
+      for (let k = 0; k < FFT_SIZE; k++) sum[k]! += lin[k]!;
+      spectra++;
+    },
+  });
+  const first = Math.round(ev.startS * fs);
+  const last = Math.round(ev.endS * fs);
+  for (let at = first; at + chunk <= last; at += chunk) {
+    scene.render({ centerHz: c.centerHz, sampleRateHz: fs, startSample: at, count: chunk, re, im });
+    for (let k = 0; k < chunk; k++) {
+      f32[2 * k] = re[k]!;
+      f32[2 * k + 1] = im[k]!;
+    }
+    welch.push(bytes, 'cf32_le', at - first);
+  }
+  const avg = new Float32Array(FFT_SIZE);
+  for (let k = 0; k < FFT_SIZE; k++) avg[k] = sum[k]! / Math.max(1, spectra);
+  const geom = {
+    startHz: c.centerHz - fs / 2,
+    binHz: fs / FFT_SIZE,
+    enbwBins: welch.window.enbwBins,
+    effectiveFrames: 32,
+  };
+  const m = measureBand(
+    geom,
+    avg,
+    new Float32Array(FFT_SIZE),
+    new Uint8Array(FFT_SIZE),
+    ev.centerHz - ev.bandwidthHz,
+    ev.centerHz + ev.bandwidthHz,
+  );
+  return Math.round(m.occupiedBandwidthHz);
+}
+
 export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
   const timeScale = o.timeScale ?? 0.25;
   const durationS = o.durationS ?? 4 * 240 * timeScale;
@@ -203,7 +268,9 @@ export async function evaluateVenue(o: EvalOptions = {}): Promise<EvalReport> {
   const seed = o.seed ?? 2026;
   const log = o.log ?? (() => {});
   const plan = await loadPlanFile(VENUE_PLAN_PATH);
-  const events = venueEvents(0, durationS, { timeScale, seed });
+  const events = venueEvents(0, durationS, { timeScale, seed }).map((ev) =>
+    ev.kind === 'jamming' ? ev : { ...ev, obwHz: emitterObwHz(ev, { timeScale, seed }) },
+  );
   const clusters: EvalReport['clusters'] = [];
   const noiseOnly: ControlResult[] = [];
   const licensedOnly: ControlResult[] = [];

@@ -34,6 +34,11 @@ export interface TruthEvent {
   /** Centre and (occupied or swept) bandwidth, Hz; 0 for a CW line. */
   centerHz: number;
   bandwidthHz: number;
+  /**
+   * The emission's own 99 % occupied bandwidth, Hz, when it was measured (e.g. on the emitter rendered alone): the
+   * reference for the OBW error. Absent: `bandwidthHz` (a nominal or annotated band) is the reference.
+   */
+  obwHz?: number;
   /** The licensed assignment an interference / over-power / out-of-mask alarm must name, if any. */
   assignmentId?: string;
   /** On from startS (inclusive) to endS (exclusive), s. */
@@ -253,12 +258,13 @@ function eventQuality(ev: TruthEvent, run: ScoredRun, a: ScoredAlarm | undefined
   );
   const best = dets.slice().sort((x, y) => Math.abs(x.centerHz - ev.centerHz) - Math.abs(y.centerHz - ev.centerHz))[0];
   const binErr = (hz: number): number => round3(Math.abs(hz - ev.centerHz) / m.binHz);
-  const obwErr = (hz: number): number => round3((100 * (hz - ev.bandwidthHz)) / ev.bandwidthHz);
+  const truthObw = ev.obwHz ?? ev.bandwidthHz;
+  const obwErr = (hz: number): number => round3((100 * (hz - truthObw)) / truthObw);
   return {
     emitterId: ev.emitterId,
     kind: ev.kind,
     truthCenterHz: ev.centerHz,
-    truthBandwidthHz: ev.bandwidthHz,
+    truthBandwidthHz: truthObw,
     detections: dets.length,
     centerErrBins: best ? binErr(best.centerHz) : null,
     obwErrPct: best ? obwErr(best.bandwidthHz) : null,
