@@ -155,7 +155,7 @@ export interface Quality {
   truthBandwidthHz: number;
   /** Detections (tracked emissions) overlapping the event in time and band. */
   detections: number;
-  /** Of the detection nearest the truth centre: centre error in bins, OBW error in % of the truth bandwidth. */
+  /** Of the main detection (longest within the event, then nearest the truth centre): centre error in bins, OBW error in % of the truth bandwidth. */
   centerErrBins: number | null;
   obwErrPct: number | null;
   /** Of the matched alarm. */
@@ -248,7 +248,7 @@ export function falsePositive(a: ScoredAlarm, reason: FalsePositive['reason']): 
   };
 }
 
-/** Centre / OBW errors of the detection nearest the truth centre and of the matched alarm. */
+/** Centre / OBW errors of the main detection (longest within the event) and of the matched alarm. */
 function eventQuality(ev: TruthEvent, run: ScoredRun, a: ScoredAlarm | undefined, m: MatchOptions): Quality {
   const dets = run.detections.filter(
     (d) =>
@@ -256,7 +256,14 @@ function eventQuality(ev: TruthEvent, run: ScoredRun, a: ScoredAlarm | undefined
       d.sceneT0 <= ev.endS &&
       Math.abs(d.centerHz - ev.centerHz) <= ev.bandwidthHz / 2 + m.toleranceHz,
   );
-  const best = dets.slice().sort((x, y) => Math.abs(x.centerHz - ev.centerHz) - Math.abs(y.centerHz - ev.centerHz))[0];
+  // The emission's main track: the one that lasted longest within the event (a fragment nearer the centre, such as
+  // a microphone's bare carrier in a pause, is not the measurement of the emission); ties go to the nearer centre.
+  const during = (d: ScoredDetection): number => Math.min(d.sceneT1, ev.endS) - Math.max(d.sceneT0, ev.startS);
+  const best = dets
+    .slice()
+    .sort(
+      (x, y) => during(y) - during(x) || Math.abs(x.centerHz - ev.centerHz) - Math.abs(y.centerHz - ev.centerHz),
+    )[0];
   const binErr = (hz: number): number => round3(Math.abs(hz - ev.centerHz) / m.binHz);
   const truthObw = ev.obwHz ?? ev.bandwidthHz;
   const obwErr = (hz: number): number => round3((100 * (hz - truthObw)) / truthObw);

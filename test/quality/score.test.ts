@@ -141,6 +141,22 @@ describe('scoreEvents', () => {
     expect(s.quality.find((x) => x.emitterId === 'SILENT')).toMatchObject({ detections: 0, centerErrBins: null });
   });
 
+  it('measures the main track (longest in the event), not a fragment nearer the centre; against obwHz when known', () => {
+    const e = ev({ obwHz: 12_000 });
+    const run = {
+      alarms: [],
+      detections: [
+        det({ sceneT0: 22, sceneT1: 22.4, centerHz: 446_181_250, bandwidthHz: 1200 }), // a bare carrier in a pause
+        det({ centerHz: 446_181_250 + BIN_HZ, bandwidthHz: 11_400 }),
+      ],
+    };
+    const q = scoreEvents([e], run, M, 10).quality[0]!;
+    expect(q.detections).toBe(2);
+    expect(q.centerErrBins).toBeCloseTo(1, 3);
+    expect(q.obwErrPct).toBeCloseTo(-5, 3);
+    expect(q.truthBandwidthHz).toBe(12_000);
+  });
+
   it('per kind and overall: recall, precision, latency', () => {
     const k = perKind([s]);
     expect(Object.keys(k)).toEqual(['unlicensed-emitter', 'interference', 'jamming']);
