@@ -1697,11 +1697,27 @@ export class JammingDetector {
     const d = this.fastSweepDet;
     d.startHz = lo - bandHz / 2;
     d.stopHz = hi + bandHz / 2;
+    // A sweep that reaches the last usable band runs on into the filter roll-off, where the emission tracker still
+    // sees it: claim the next (unusable) band too, so its energy there is left to this report.
+    const sp = fr.spectrum;
+    const nb = this.fBands;
+    const bHi = this.bandOf(hi, sp);
+    if (bHi + 1 < nb && !this.bandUsable(bHi + 1)) d.stopHz = sp.startHz + (this.fEdges[bHi + 2] as number) * sp.binHz;
+    const bLo = this.bandOf(lo, sp);
+    if (bLo > 0 && !this.bandUsable(bLo - 1)) d.startHz = sp.startHz + (this.fEdges[bLo - 1] as number) * sp.binHz;
     d.detail.rateHzPerS = rateHz;
     d.detail.spanHz = hi - lo + bandHz;
     d.detail.periodS = periodS;
     d.detail.points = points;
     this.fastSweepActive = true;
+  }
+
+  /** Per-frame band holding frequency hz. */
+  private bandOf(hz: number, sp: JammingFrame['spectrum']): number {
+    const k = (hz - sp.startHz) / sp.binHz;
+    let b = 0;
+    while (b < this.fBands - 1 && (this.fEdges[b + 1] as number) <= k) b++;
+    return b;
   }
 
   private fRateBuf = new Float64Array(0);

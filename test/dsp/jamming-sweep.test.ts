@@ -70,7 +70,7 @@ describe('per-frame sweep paths over the venue (real chain, N = 2048, M = 32, 2.
     expect(Math.abs((d.detail.periodS as number) - 0.5 / 30)).toBeLessThan(0.002);
   }, 60_000);
 
-  it('300 MHz/s over 0.5 MHz (half the span per 0.85 ms frame: steps aliased) → sweep from the smear, not barrage', () => {
+  it('300 MHz/s over 0.5 MHz (half the span per 0.85 ms frame: steps aliased) → sweep from the smear, not barrage; over 2 MHz → sweep', () => {
     const r = sweepOnVenue('pmr', 0.5e6, 300e6);
     const onset = START_S + ONSET_S;
     expect((r.firstS.sweep as number) - onset).toBeLessThan(1);
@@ -82,6 +82,8 @@ describe('per-frame sweep paths over the venue (real chain, N = 2048, M = 32, 2.
     expect(d.stopHz).toBeGreaterThan(446.1e6 + 300e3);
     expect(r.framesWith.sweep).toBeGreaterThan(0.8 * 1.5 * 36.6);
     expect(r.framesWith.barrage + r.framesWith.pulse + r.framesWith.cw).toBe(0);
+    // Over 2 MHz the same rate is an ordinary fast-path sweep (2.4 crossings per spectrum), rate within 2 %.
+    expectSweep(sweepOnVenue('pmr', 2e6, 300e6), 446.1e6, 2e6, 300e6);
   }, 60_000);
 
   it('50 MHz/s over 2 MHz (running past the band edge) and 5 MHz/s over 2 MHz → sweep with their rates', () => {
