@@ -1,9 +1,9 @@
 /**
- * Audit log: one JSON line per action (who, what, when, from where, outcome) in `<dataDir>/audit.jsonl`.
- * Appends are serialised so lines never interleave; `flush()` waits for the queue (tests, shutdown).
+ * Audit log: one JSON line per action (who, what, when, from where, outcome) in `<dataDir>/audit.jsonl`,
+ * rotated by size (`audit.jsonl.1` … `audit.jsonl.10` by default, oldest deleted). Appends go through one
+ * queue so lines never interleave; `flush()` waits for it (tests, shutdown).
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { RotatingLog, type RotationOptions } from './rotating-log.ts';
 
 export interface AuditEntry {
   atMs: number;
@@ -19,48 +19,41 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
-  private queue: Promise<void> = Promise.resolve();
-  private ready: Promise<unknown>;
+  private readonly log: RotatingLog;
   /** Write failures (disk full ...) are counted and reported in health, never thrown at the request. */
   failures = 0;
 
-  constructor(readonly file: string) {
-    this.ready = mkdir(dirname(file), { recursive: true });
+  constructor(
+    readonly file: string,
+    rotation: RotationOptions = {},
+  ) {
+    this.log = new RotatingLog(file, rotation);
   }
 
   record(e: Omit<AuditEntry, 'atMs' | 'at'> & { atMs?: number }): void {
     const atMs = e.atMs ?? Date.now();
     const line = JSON.stringify({ ...e, atMs, at: new Date(atMs).toISOString() }) + '\n';
-    this.queue = this.queue
-      .then(() => this.ready)
-      .then(() => appendFile(this.file, line, { mode: 0o600 }))
-      .catch(() => {
-        this.failures++;
-      });
+    this.log.append(line).catch(() => {
+      this.failures++;
+    });
   }
 
   flush(): Promise<void> {
-    return this.queue;
+    return this.log.flush();
   }
 
-  /** The newest `limit` entries (for the admin view). */
-  async tail(limit: number): Promise<AuditEntry[]> {
-    await this.flush();
-    let text = '';
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch {
-      return [];
-    }
-    const lines = text.split('\n').filter(Boolean);
-    const out: AuditEntry[] = [];
-    for (const l of lines.slice(-limit)) {
-      try {
-        out.push(JSON.parse(l) as AuditEntry);
-      } catch {
-        // A torn last line after a crash is skipped, not fatal.
-      }
-    }
-    return out.reverse();
+  /** The newest `limit` entries, newest first (for the admin view), across rotated files. */
+  tail(limit: number): Promise<AuditEntry[]> {
+    return this.log.recent(limit, parseAuditLine);
+  }
+}
+
+function parseAuditLine(line: string): AuditEntry | undefined {
+  try {
+    const e = JSON.parse(line) as AuditEntry;
+    return e && typeof e === 'object' && typeof e.atMs === 'number' ? e : undefined;
+  } catch {
+    // A line torn by a crash is skipped, not fatal.
+    return undefined;
   }
 }

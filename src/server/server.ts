@@ -23,6 +23,7 @@ import type { ConsoleContext, RouteDef } from './context.ts';
 import { RecentLinesHistory, type RecentLinesOptions, type WaterfallHistory } from './history.ts';
 import { errorBody, installErrorHandling } from './http-errors.ts';
 import { NoteStore } from './notes.ts';
+import type { RotationOptions } from './rotating-log.ts';
 import { buildOpenApi } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -33,7 +34,7 @@ import { StreamHub } from './stream/hub.ts';
 import { attachStreamGateway } from './ws-gateway.ts';
 
 export interface ConsoleServerOptions {
-  /** Directory for users.json and audit.jsonl. */
+  /** Directory for users.json, sessions.json, audit.jsonl and notes.jsonl (and their rotated files). */
   dataDir: string;
   /** Listen address; loopback unless deliberately exposed. Default 127.0.0.1. */
   host?: string;
@@ -52,7 +53,12 @@ export interface ConsoleServerOptions {
   /** scrypt cost (tests lower it). */
   scryptCost?: ScryptCost;
   loginLimits?: Partial<LoginLimitOptions>;
-  session?: Partial<SessionStoreOptions>;
+  /** Expiry and save delay; sessions persist in `<dataDir>/sessions.json` (the `file` option is ignored). */
+  session?: Partial<Omit<SessionStoreOptions, 'file' | 'account' | 'warn'>>;
+  /** Size rotation of audit.jsonl and notes.jsonl: `maxBytes` (default 10 MiB), `keep` old files (default 10). */
+  logs?: RotationOptions;
+  /** Notes loaded at start and served by the notes API (the newest; default 10 000). */
+  maxNotes?: number;
   stream?: { highWaterBytes?: number; stallCloseMs?: number; pingMs?: number };
   /**
    * Waterfall history for the history view and evidence links. Default: an in-memory ring of the last hour
@@ -102,10 +108,15 @@ export async function createServer(monitor: MonitorApi, options: ConsoleServerOp
     initialAdminPassword = options.adminPassword ?? process.env.BANDWATCH_ADMIN_PASSWORD ?? randomPassword();
     await users.add('admin', 'admin', initialAdminPassword);
   }
-  const sessions = new SessionStore({
+  const sessions = await SessionStore.create({
     idleTtlMs: options.session?.idleTtlMs ?? 12 * 3600_000,
     maxTtlMs: options.session?.maxTtlMs ?? 30 * 24 * 3600_000,
     now: options.session?.now,
+    saveDelayMs: options.session?.saveDelayMs,
+    file: join(options.dataDir, 'sessions.json'),
+    // A session outlives a restart only while its account is unchanged (not removed, same role and password).
+    account: (name) => users.get(name),
+    warn: print,
   });
   const hub = new StreamHub(monitor);
   let history: WaterfallHistory | null;
@@ -120,11 +131,15 @@ export async function createServer(monitor: MonitorApi, options: ConsoleServerOp
     monitor,
     users,
     sessions,
-    audit: new AuditLog(join(options.dataDir, 'audit.jsonl')),
+    audit: new AuditLog(join(options.dataDir, 'audit.jsonl'), options.logs),
     limiter: new LoginRateLimiter({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }),
     hub,
     history,
-    notes: await NoteStore.create(join(options.dataDir, 'notes.jsonl')),
+    notes: await NoteStore.create(join(options.dataDir, 'notes.jsonl'), {
+      rotation: options.logs,
+      maxNotes: options.maxNotes,
+      warn: print,
+    }),
     secureCookies: !!https,
     startedMs: Date.now(),
   };
@@ -246,7 +261,7 @@ export async function createServer(monitor: MonitorApi, options: ConsoleServerOp
       ownHistory?.detach();
       detachGateway();
       await app.close();
-      await ctx.audit.flush();
+      await Promise.all([ctx.audit.flush(), ctx.notes.flush(), sessions.flush()]);
     },
   };
 }
