@@ -75,8 +75,10 @@ export class NoteStore {
     return s;
   }
 
+  /** Newest first (notes written in the same millisecond: last written first). */
   list(filter: { alarmId?: string; sensorId?: string; limit?: number } = {}): Note[] {
-    return this.notes
+    return [...this.notes]
+      .reverse()
       .filter(
         (n) =>
           (!filter.alarmId || n.alarmId === filter.alarmId) && (!filter.sensorId || n.sensorId === filter.sensorId),

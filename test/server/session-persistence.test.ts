@@ -1,15 +1,5 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../src/server/auth/sessions.ts';
@@ -17,18 +7,13 @@ import { UserStore } from '../../src/server/auth/users.ts';
 import { createServer, type ConsoleServer, type ConsoleServerOptions } from '../../src/server/server.ts';
 import { login, PASSWORDS, TEST_SCRYPT } from '../helpers/console-server.ts';
 import { FakeMonitor } from '../helpers/fake-monitor.ts';
+import { useTempDirs } from './temp-dirs.ts';
 
-const dirs: string[] = [];
 const running: { server: ConsoleServer; monitor: FakeMonitor }[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'bw-sessions-'));
-  dirs.push(d);
-  return d;
-};
-
+// Registered before the temp dirs' hook: vitest runs afterEach hooks in reverse, so servers stop first.
+const tmp = useTempDirs('bw-sessions-');
 afterEach(async () => {
   for (const r of running.splice(0)) await stop(r.server);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** A console on `dataDir` (kept across starts), with operator and viewer accounts on its first start. */
