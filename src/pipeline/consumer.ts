@@ -128,7 +128,9 @@ export class FrameConsumer {
         out.push(c);
         continue;
       }
-      const key = `${c.kind}|${c.assignmentId ?? ''}|${c.emissionId ?? ''}`;
+      // Keyed like the alarm itself (kind and assignment), not by emission: the same breach seen through another
+      // track of the same emitter (the tracker may hold two for one wide FM spectrum) keeps its persistence.
+      const key = c.key ?? `${c.kind}|${c.assignmentId ?? c.emissionId ?? ''}`;
       seen.add(key);
       const p = this.pending.get(key);
       if (!p || nowMs - p.lastMs > PERSIST_GAP_MS) this.pending.set(key, { sinceMs: nowMs, lastMs: nowMs });

@@ -90,7 +90,7 @@ describe('FrameConsumer: a jammer whose report lapses', () => {
 });
 
 describe('FrameConsumer: out-of-mask must persist', () => {
-  async function oom(onMs: number) {
+  async function oom(onMs: number, flipIds = false) {
     const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
     const consumer = new FrameConsumer({
       sensorId: 's1',
@@ -112,12 +112,17 @@ describe('FrameConsumer: out-of-mask must persist', () => {
     };
     for (let t = 0; t < 4000; t += SPECTRUM_MS) {
       const on = t < onMs;
-      consumer.consume(frame(t, on ? [{ ...user, lastSeenMs: t }] : [], []));
+      // flipIds: the same emitter seen through two tracks, the rules judging one then the other for 0.6 s each
+      const id = flipIds && Math.floor(t / 600) % 2 === 1 ? 'u2' : 'u';
+      consumer.consume(frame(t, on ? [{ ...user, id, lastSeenMs: t }] : [], []));
     }
     return raised;
   }
   it('a breach that lasts only ~1 s after the emission hold raises nothing', async () => {
     expect(await oom(1300)).toEqual([]);
+  });
+  it('the persistence belongs to the breach (kind + assignment), not to whichever track shows it', async () => {
+    expect((await oom(4000, true)).map((x) => x.kind)).toEqual(['out-of-mask']);
   });
   it('a lasting breach is raised once, ~1 s after the rules first reported it', async () => {
     const r = await oom(4000);
