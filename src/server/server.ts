@@ -53,7 +53,7 @@ export interface ConsoleServerOptions {
   /** scrypt cost (tests lower it). */
   scryptCost?: ScryptCost;
   loginLimits?: Partial<LoginLimitOptions>;
-  /** Expiry and save delay; sessions persist in `<dataDir>/sessions.json` (the `file` option is ignored). */
+  /** Expiry and write coalescing of the sessions, which persist in `<dataDir>/sessions.json`. */
   session?: Partial<Omit<SessionStoreOptions, 'file' | 'account' | 'warn'>>;
   /** Size rotation of audit.jsonl and notes.jsonl: `maxBytes` (default 10 MiB), `keep` old files (default 10). */
   logs?: RotationOptions;
