@@ -209,3 +209,36 @@ describe('a damaged sessions file', () => {
     expect(s.get(created.id)?.user).toBe('u');
   });
 });
+
+describe('writing the sessions file', () => {
+  const read = (file: string) =>
+    (JSON.parse(readFileSync(file, 'utf8')) as { sessions: { lastSeenMs: number }[] }).sessions;
+
+  it('activity under a minute is not written; a logout is written at once, without waiting for the delay', async () => {
+    const file = join(tmp(), 'sessions.json');
+    let t = 1_000_000;
+    const opts = { idleTtlMs: 3600_000, maxTtlMs: 7200_000, now: () => t, file, saveDelayMs: 60_000 };
+    const s = await SessionStore.create(opts);
+    const a = s.create('a', 'viewer', '127.0.0.1');
+    const b = s.create('b', 'viewer', '127.0.0.1');
+    await s.flush();
+    const ino = statSync(file).ino;
+    for (let i = 0; i < 200; i++) {
+      t += 250; // 50 s of a busy console polling
+      expect(s.get(a.id)).not.toBeNull();
+    }
+    await s.flush();
+    expect(statSync(file).ino).toBe(ino); // not rewritten
+    expect(read(file).map((x) => x.lastSeenMs)).toEqual([1_000_000, 1_000_000]);
+    t += 15_000;
+    s.get(a.id);
+    await s.flush();
+    expect(read(file).map((x) => x.lastSeenMs)).toEqual([1_065_000, 1_000_000]);
+
+    s.destroy(b.id); // no flush: the 60 s delay must not apply to a logout
+    await expect.poll(() => read(file).length, { timeout: 2000 }).toBe(1);
+    const again = await SessionStore.create(opts);
+    expect(again.get(b.id)).toBeNull();
+    expect(again.get(a.id)?.csrfToken).toBe(a.csrfToken);
+  });
+});
