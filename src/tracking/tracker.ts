@@ -184,6 +184,8 @@ export class EmissionTracker {
         }
         const ev = this.hit(t, e, d, seq, endMs);
         if (ev) events.push(ev);
+      } else if (this.secondPiece(e, used, d.binHz)) {
+        continue;
       } else {
         const t = this.newTrack(e, d, seq, endMs);
         if (!weak) {
@@ -193,6 +195,7 @@ export class EmissionTracker {
         this.tracks.push(t);
       }
     }
+    this.mergeTwins(seq, events);
     // Candidates that can no longer reach confirmHits drop silently; confirmed ones end after the hang time.
     const keep: Track[] = [];
     for (const t of this.tracks) {
@@ -212,6 +215,55 @@ export class EmissionTracker {
     }
     this.tracks = keep;
     return events;
+  }
+
+  /**
+   * Whether a detection that found no free track is a second piece of an emission already hit in this spectrum: a
+   * wide FM spectrum is sometimes cut in two, and each piece would otherwise grow a track of its own and report the
+   * same emitter twice. Only a piece of comparable width (≥ half the track's) centred on the track counts: a narrow
+   * interferer inside a wide user's band stays an emission of its own.
+   */
+  private secondPiece(e: Emission, used: Uint8Array, binHz: number): boolean {
+    for (let k = 0; k < this.tracks.length; k++) {
+      if (!used[k]) continue;
+      const t = this.tracks[k]!;
+      if (!t.confirmed) continue;
+      const near = Math.abs(t.em.centerHz - e.centerHz) <= Math.max(this.o.associateBins * binHz, t.bwMeanHz / 4);
+      if (near && e.occupiedBandwidthHz >= 0.5 * t.bwMeanHz) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Two confirmed tracks hit lately on the same centre with comparable widths are one emitter seen twice
+   * (its spectrum was cut into pieces that each kept a track): the younger ends here, the elder carries on.
+   */
+  private mergeTwins(seq: number, events: TrackEvent[]): void {
+    // Pieces of one spectrum do not all show every time: tracks hit within the last 3 spectra are compared, on
+    // their reported (averaged-spectrum) bandwidths, which converge for pieces of one emission.
+    const live = this.tracks.filter((t) => t.confirmed && seq - t.lastSeq < 3);
+    if (live.length < 2) return;
+    const gone = new Set<Track>();
+    for (let i = 0; i < live.length; i++) {
+      const a = live[i]!;
+      if (gone.has(a)) continue;
+      for (let j = i + 1; j < live.length; j++) {
+        const b = live[j]!;
+        if (gone.has(b)) continue;
+        const narrow = Math.min(a.em.bandwidthHz, b.em.bandwidthHz);
+        const wide = Math.max(a.em.bandwidthHz, b.em.bandwidthHz);
+        if (wide > 2 * narrow || Math.abs(a.em.centerHz - b.em.centerHz) > narrow / 4) continue;
+        const younger = a.em.firstSeenMs <= b.em.firstSeenMs ? b : a;
+        gone.add(younger);
+        if (younger === a) break;
+      }
+    }
+    if (gone.size === 0) return;
+    for (const t of gone) {
+      t.em.endedMs = t.lastEndMs;
+      events.push({ phase: 'end', emission: { ...t.em } });
+    }
+    this.tracks = this.tracks.filter((t) => !gone.has(t));
   }
 
   /** End every confirmed emission (end of a recording or shutdown). */

@@ -189,3 +189,37 @@ describe('EmissionTracker: occupied bandwidth of the averaged spectrum', () => {
     expect(run(1000, 3, 1, true).bandwidthHz / BIN).toBeCloseTo(3, 1);
   });
 });
+
+describe('EmissionTracker: one emitter, one track', () => {
+  const BIN = 1171.875;
+  const piece = (centerHz: number, bwHz: number, snrDb = 20): Emission => ({ ...em(centerHz, bwHz, snrDb) });
+  it('two tracks that converge on the same centre and width are merged: the younger ends, the elder goes on', () => {
+    const tr = new EmissionTracker({ sensorId: 's' });
+    const starts: string[] = [];
+    const ends: string[] = [];
+    const c = 446.625e6;
+    for (let i = 0; i < 60; i++) {
+      // a wide FM spectrum cut in two pieces from the 10th spectrum on: the second (narrower than half) grows a track
+      const ems = i < 10 ? [piece(c, 60_000)] : [piece(c - 300, 60_000, 20), piece(c + 14_000, 25_000, 12)];
+      if (i >= 20) ems[1] = piece(c + 400, 56_000, 12);
+      for (const ev of tr.update({ timeMs: i * 27.3, durationMs: 27.3, binHz: BIN, emissions: ems })) {
+        if (ev.phase === 'start') starts.push(ev.emission.id);
+        if (ev.phase === 'end') ends.push(ev.emission.id);
+      }
+    }
+    expect(starts.length).toBe(2);
+    expect(ends).toEqual([starts[1]]);
+    expect(tr.active().map((e) => e.id)).toEqual([starts[0]]);
+  });
+  it('a narrow emission on a wide one’s centre is not a twin (an interferer on a microphone)', () => {
+    const tr = new EmissionTracker({ sensorId: 's' });
+    for (let i = 0; i < 40; i++)
+      tr.update({
+        timeMs: i * 27.3,
+        durationMs: 27.3,
+        binHz: BIN,
+        emissions: [piece(470.375e6, 115_000), piece(470.375e6 + 2000, 11_000, 25)],
+      });
+    expect(tr.active()).toHaveLength(2);
+  });
+});
