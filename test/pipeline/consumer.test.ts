@@ -59,23 +59,29 @@ const CW: JammerDetection = {
   detail: {},
 };
 
-async function run(jammedUntilMs: number, totalMs: number) {
+/** A consumer over an in-memory AlarmManager and a classifier that always says `label`; raised alarms listed. */
+async function setup(label: string) {
   const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
   const consumer = new FrameConsumer({
     sensorId: 's1',
     alarms,
     getPlan: () => PLAN,
-    classifier: { name: 'fixed', classify: () => Promise.resolve({ label: 'cw', confidence: 1 }) },
+    classifier: { name: 'fixed', classify: () => Promise.resolve({ label, confidence: 1 }) },
   });
-  const kinds: string[] = [];
+  const raised: { kind: string; t: number }[] = [];
   alarms.on((ev) => {
-    if (ev.type === 'raised') kinds.push(ev.alarm.kind);
+    if (ev.type === 'raised') raised.push({ kind: ev.alarm.kind, t: ev.alarm.raisedMs });
   });
+  return { consumer, raised };
+}
+
+async function run(jammedUntilMs: number, totalMs: number) {
+  const { consumer, raised } = await setup('cw');
   const em = line(0);
   for (let t = 0; t < totalMs; t += SPECTRUM_MS) {
     consumer.consume(frame(t, [{ ...em, lastSeenMs: t }], t >= 500 && t < jammedUntilMs ? [CW] : []));
   }
-  return kinds;
+  return raised.map((r) => r.kind);
 }
 
 describe('FrameConsumer: a jammer whose report lapses', () => {
@@ -91,17 +97,7 @@ describe('FrameConsumer: a jammer whose report lapses', () => {
 
 describe('FrameConsumer: out-of-mask must persist', () => {
   async function oom(onMs: number, flipIds = false) {
-    const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
-    const consumer = new FrameConsumer({
-      sensorId: 's1',
-      alarms,
-      getPlan: () => PLAN,
-      classifier: { name: 'fixed', classify: () => Promise.resolve({ label: 'nfm', confidence: 1 }) },
-    });
-    const raised: { kind: string; t: number }[] = [];
-    alarms.on((ev) => {
-      if (ev.type === 'raised') raised.push({ kind: ev.alarm.kind, t: ev.alarm.raisedMs });
-    });
+    const { consumer, raised } = await setup('nfm');
     // A user 5 kHz off its 12.5 kHz channel's centre (tolerance ≈ 3 kHz), well under the channel's power limit.
     const user: TrackedEmission = {
       ...line(0),
