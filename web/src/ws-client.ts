@@ -22,7 +22,7 @@ export class StreamConnection {
   droppedTotal = 0;
   rowsReceived = 0;
 
-  /** `sessionAlive` is asked after an unexpected close: a server restart forgets sessions (back to login). */
+  /** `sessionAlive` is asked after an unexpected close: a session that ended (logged out, expired, account changed) goes back to login; a restart keeps sessions. */
   constructor(
     private readonly h: StreamHandlers,
     private readonly sessionAlive: () => Promise<boolean> = async () => true,

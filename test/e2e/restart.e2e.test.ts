@@ -10,7 +10,7 @@ import { createServer, type ConsoleServer } from '../../src/server/server.ts';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { PASSWORDS, TEST_SCRYPT } from '../helpers/console-server.ts';
 import { FakeMonitor } from '../helpers/fake-monitor.ts';
-import { useTempDirs } from './temp-dirs.ts';
+import { useTempDirs } from '../server/temp-dirs.ts';
 
 const tmp = useTempDirs('bw-restart-');
 let b: BrowserSession | null = null;
