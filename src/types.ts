@@ -104,6 +104,12 @@ export interface TrackedEmission {
    * the alarm rules give a jamming detector time to claim a sudden rise before calling it over-power.
    */
   powerStepMs?: number;
+  /**
+   * Set on the `end` of a track that turned out to be a second view of another emission (a piece of its spectrum
+   * that kept a track of its own): the id it merged into. It is not an emission in its own right, so it is not
+   * reported as a detection.
+   */
+  mergedIntoId?: string;
 }
 
 export const ALARM_KINDS = [

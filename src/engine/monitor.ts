@@ -408,7 +408,8 @@ export class Monitor implements MonitorApi {
   private onEmission(phase: 'start' | 'update' | 'end', em: TrackedEmission): void {
     if (phase === 'end') {
       this.active.delete(em.id);
-      this.ended.push(em);
+      // A track merged into another emission is gone from the live list but is no ended emission of its own.
+      if (em.mergedIntoId === undefined) this.ended.push(em);
       if (this.ended.length > (this.o.keepEnded ?? 2000)) this.ended.shift();
     } else this.active.set(em.id, em);
     this.bus.emit('emission', { phase, emission: em });

@@ -134,7 +134,7 @@ export class Analyzer {
       getPlan: () => plan,
       classifier,
       onEmission: (phase, em) => {
-        if (phase === 'end') this.pendingEnds.push(this.emitDetection(em));
+        if (phase === 'end' && em.mergedIntoId === undefined) this.pendingEnds.push(this.emitDetection(em));
       },
     });
   }

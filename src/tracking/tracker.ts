@@ -243,7 +243,7 @@ export class EmissionTracker {
     // their reported (averaged-spectrum) bandwidths, which converge for pieces of one emission.
     const live = this.tracks.filter((t) => t.confirmed && seq - t.lastSeq < 3);
     if (live.length < 2) return;
-    const gone = new Set<Track>();
+    const gone = new Map<Track, Track>();
     for (let i = 0; i < live.length; i++) {
       const a = live[i]!;
       if (gone.has(a)) continue;
@@ -253,14 +253,15 @@ export class EmissionTracker {
         const narrow = Math.min(a.em.bandwidthHz, b.em.bandwidthHz);
         const wide = Math.max(a.em.bandwidthHz, b.em.bandwidthHz);
         if (wide > 2 * narrow || Math.abs(a.em.centerHz - b.em.centerHz) > narrow / 4) continue;
-        const younger = a.em.firstSeenMs <= b.em.firstSeenMs ? b : a;
-        gone.add(younger);
+        const [elder, younger] = a.em.firstSeenMs <= b.em.firstSeenMs ? [a, b] : [b, a];
+        gone.set(younger, elder);
         if (younger === a) break;
       }
     }
     if (gone.size === 0) return;
-    for (const t of gone) {
+    for (const [t, into] of gone) {
       t.em.endedMs = t.lastEndMs;
+      t.em.mergedIntoId = into.em.id;
       events.push({ phase: 'end', emission: { ...t.em } });
     }
     this.tracks = this.tracks.filter((t) => !gone.has(t));

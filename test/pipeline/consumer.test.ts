@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AlarmManager } from '../../src/alarms/manager.ts';
 import { FrameConsumer } from '../../src/pipeline/consumer.ts';
 import type { PipelineFrame } from '../../src/pipeline/spectral.ts';
-import type { FrequencyPlan, TrackedEmission } from '../../src/types.ts';
+import type { EmissionClass, FrequencyPlan, TrackedEmission } from '../../src/types.ts';
 import type { JammerDetection } from '../../dsp/types.ts';
 
 const PLAN: FrequencyPlan = {
@@ -60,7 +60,7 @@ const CW: JammerDetection = {
 };
 
 /** A consumer over an in-memory AlarmManager and a classifier that always says `label`; raised alarms listed. */
-async function setup(label: string) {
+async function setup(label: EmissionClass) {
   const alarms = await AlarmManager.create({ escalateAfterMs: 0 });
   const consumer = new FrameConsumer({
     sensorId: 's1',

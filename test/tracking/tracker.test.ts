@@ -197,6 +197,7 @@ describe('EmissionTracker: one emitter, one track', () => {
     const tr = new EmissionTracker({ sensorId: 's' });
     const starts: string[] = [];
     const ends: string[] = [];
+    const merged: (string | undefined)[] = [];
     const c = 446.625e6;
     for (let i = 0; i < 60; i++) {
       // a wide FM spectrum cut in two pieces from the 10th spectrum on: the second (narrower than half) grows a track
@@ -204,11 +205,15 @@ describe('EmissionTracker: one emitter, one track', () => {
       if (i >= 20) ems[1] = piece(c + 400, 56_000, 12);
       for (const ev of tr.update({ timeMs: i * 27.3, durationMs: 27.3, binHz: BIN, emissions: ems })) {
         if (ev.phase === 'start') starts.push(ev.emission.id);
-        if (ev.phase === 'end') ends.push(ev.emission.id);
+        if (ev.phase === 'end') {
+          ends.push(ev.emission.id);
+          merged.push(ev.emission.mergedIntoId);
+        }
       }
     }
     expect(starts.length).toBe(2);
     expect(ends).toEqual([starts[1]]);
+    expect(merged).toEqual([starts[0]]);
     expect(tr.active().map((e) => e.id)).toEqual([starts[0]]);
   });
   it('a narrow emission on a wide one’s centre is not a twin (an interferer on a microphone)', () => {
