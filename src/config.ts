@@ -34,6 +34,8 @@ export interface MonitorConfig {
     adminPassword?: string;
     /** HTTPS/WSS: PEM key and certificate paths; cookies then get Secure. */
     tls?: { keyPath: string; certPath: string };
+    /** Audit and notes logs rotate at `maxBytes` (bytes), keeping `keep` old files (server defaults: 10 MiB, 10). */
+    logs?: { maxBytes?: number; keep?: number };
   };
   storage: { influx?: { url: string; database: string; username?: string; password?: string }; intervalS: number };
   /** Plan file; default: the venue plan for the simulated venue, none otherwise. */
@@ -173,6 +175,17 @@ export function parseConfigText(
     const certPath = str(t.certPath, ['console', 'tls', 'certPath']);
     if (keyPath && certPath) cfg.console.tls = { keyPath, certPath };
     else problems.push({ location: at(['console', 'tls']), message: 'needs both keyPath and certPath' });
+  }
+  if (c.logs !== undefined) {
+    const l = obj(c.logs, ['console', 'logs']);
+    const maxBytes = num(l.maxBytes, ['console', 'logs', 'maxBytes'], 4096);
+    const keep = num(l.keep, ['console', 'logs', 'keep'], 1, 1000);
+    if (keep !== undefined && !Number.isInteger(keep))
+      problems.push({
+        location: at(['console', 'logs', 'keep']),
+        message: `must be a whole number of files, got ${keep}`,
+      });
+    cfg.console.logs = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(keep !== undefined ? { keep } : {}) };
   }
   const s = obj(r.storage, ['storage']);
   cfg.storage.intervalS = num(s.intervalS, ['storage', 'intervalS'], 1, 3600) ?? cfg.storage.intervalS;

@@ -55,6 +55,14 @@ sensors:
     expect(msg).toContain("mode must be 'dwell' or 'sweep'");
   });
 
+  it('reads the console log rotation and rejects a fractional file count, naming the field', () => {
+    const cfg = parseConfigText('console:\n  logs: { maxBytes: 1048576, keep: 4 }\n', 'ok.yaml');
+    expect(cfg.console.logs).toEqual({ maxBytes: 1048576, keep: 4 });
+    expect(defaultConfig().console.logs).toBeUndefined();
+    expect(() => parseConfigText('console:\n  logs: { keep: 2.5 }\n', 'bad.yaml')).toThrow(/console\.logs\.keep/);
+    expect(() => parseConfigText('console:\n  logs: { maxBytes: 10 }\n', 'bad.yaml')).toThrow(/maxBytes/);
+  });
+
   it('parses --sweep ranges', () => {
     expect(parseSweepFlag('440000000:450000000,470e6:472e6')).toEqual([
       { startHz: 440e6, stopHz: 450e6 },

@@ -141,6 +141,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         port: cfg.console.port,
         adminPassword: cfg.console.adminPassword,
         ...(cfg.console.tls ? { tls: cfg.console.tls } : {}),
+        ...(cfg.console.logs ? { logs: cfg.console.logs } : {}),
         // The console's history view, report waterfalls and evidence links read the stored rows.
         ...(monitor.spectrumHistory ? { history: spectrumHistoryAdapter(monitor.spectrumHistory) } : {}),
         print: (l: string) => io.err(l),
