@@ -69,6 +69,8 @@ interface Track {
   ltN: number;
   /** Effective frames per averaged spectrum (for the noise of lt). */
   ltFrames: number;
+  /** Since when an established track has been seen much wider than its average (WIDE_FACTOR), ms (null: not). */
+  wideSinceMs: number | null;
 }
 
 /** Averaging of a track's own spectrum: running mean, then exponential over ~40 spectra (≈ 1.1 s at 2.4 MS/s). */
@@ -77,6 +79,10 @@ const LT_ALPHA = 1 / 40;
 const LT_MIN_SPECTRA = 8;
 /** Emissions narrower than this many bins (per-spectrum mean) keep the mean of per-spectrum OBWs. */
 const LT_MIN_BINS = 5;
+/** How long a sudden widening of an established track's width is kept out of its average, ms. */
+const WIDE_GRACE_MS = 800;
+/** ...a widening by more than this factor (a talker's instantaneous OBW stays below his average). */
+const WIDE_FACTOR = 1.5;
 /** Bins a track's averaged spectrum may span (beyond: restarted on the current extent). */
 const LT_MAX_BINS = 8192;
 
@@ -339,6 +345,7 @@ export class EmissionTracker {
       ltBase: 0,
       ltN: 0,
       ltFrames: 16,
+      wideSinceMs: null,
     };
     if (this.o.confirmHits <= 1 && this.o.minDurationMs <= 0) this.confirm(t, d.timeMs);
     return t;
@@ -408,6 +415,13 @@ export class EmissionTracker {
     const psd = d.psdLin;
     const floor = d.floorLin;
     if (!psd || !floor || d.startHz === undefined) return;
+    // An established emission does not grow half as wide again from one spectrum to the next: something joined it (a
+    // barrage swallowing a microphone before it is reported as jamming, a neighbour merging in). Such spectra stay
+    // out of its average for up to WIDE_GRACE_MS; a widening that lasts longer is the emission's own.
+    if (t.ltN >= 1 / LT_ALPHA && e.occupiedBandwidthHz > WIDE_FACTOR * t.em.bandwidthHz) {
+      t.wideSinceMs ??= d.timeMs;
+      if (d.timeMs - t.wideSinceMs < WIDE_GRACE_MS) return;
+    } else t.wideSinceMs = null;
     const base = Math.round(d.startHz / d.binHz);
     const lo = base + e.startBin;
     const hi = base + e.endBin;

@@ -185,6 +185,21 @@ describe('EmissionTracker: occupied bandwidth of the averaged spectrum', () => {
     const mean = run(1000, 11, 4, false);
     expect(mean.bandwidthHz / BIN).toBeCloseTo(11, 1);
   });
+  it('a sudden widening (a barrage swallowing it) stays out of an established track’s average for 0.8 s only', () => {
+    const widthAfter = (wideSpectra: number) => {
+      const tr = new EmissionTracker({ sensorId: 's' });
+      for (let i = 0; i < 60 + wideSpectra; i++) {
+        // 11 bins for 60 spectra (1.6 s), then 40 bins on the same centre
+        const s = i < 60 ? spectrum(1000, 1010) : spectrum(985, 1024);
+        const d = { psdLin: s.psdLin, floorLin: s.floorLin, startHz: START_HZ, effectiveFrames: 16 };
+        tr.update({ timeMs: i * 27.3, durationMs: 27.3, binHz: BIN, emissions: [s.e], ...d });
+      }
+      return tr.active()[0]!.bandwidthHz / BIN;
+    };
+    expect(widthAfter(20)).toBeLessThan(12); // 0.55 s of it: not the emission's own
+    expect(widthAfter(80)).toBeGreaterThan(20); // 2.2 s: it is
+  });
+
   it('a line narrower than 5 bins keeps the per-spectrum mean (resolution-limited either way)', () => {
     expect(run(1000, 3, 1, true).bandwidthHz / BIN).toBeCloseTo(3, 1);
   });
