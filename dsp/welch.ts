@@ -37,6 +37,13 @@ export interface WelchOptions {
   dcWidthBins?: number;
   /** Called synchronously for every finished spectrum. The object and its arrays are reused: copy to keep. */
   onSpectrum?: (spectrum: Spectrum) => void;
+  /**
+   * Called for every frame, before it joins the average, with that frame's own periodogram: FFT-shifted, scaled
+   * like a one-frame spectrum (linear, full-scale power per bin), DC bins suppressed like the spectrum's. The
+   * array is reused. This is what fast-pulse and fast-sweep detectors need; it costs far less than a second
+   * WelchPsd with one average on the same bytes (which would compute every FFT twice).
+   */
+  onFrame?: (frameLin: Float32Array, firstSample: number) => void;
 }
 
 /** Noise density, dBFS/Hz, from a Welch bin level: psdDbfs − 10·log10(ENBW·binHz). */
@@ -55,6 +62,11 @@ export class WelchPsd {
   readonly spectrum: Spectrum & { psdLin: Float32Array; binFlags: Uint8Array };
 
   private readonly onSpectrum: ((s: Spectrum) => void) | undefined;
+  private readonly onFrame: ((frameLin: Float32Array, firstSample: number) => void) | undefined;
+  /** Per-frame scratch (only with onFrame): the frame's raw accumulation, its shifted periodogram, DC flags. */
+  private readonly frameAcc: Float64Array | null;
+  private readonly frameLin: Float32Array | null;
+  private readonly frameFlags: Uint8Array | null;
   private readonly accum: Float64Array;
   /** Int32 alias of spectrum.psdLin for the fast dB conversion. */
   private readonly linBits: Int32Array;
@@ -98,6 +110,10 @@ export class WelchPsd {
     if (this.kernel.fftSize !== n) throw new DspParamError('kernel', `kernel fftSize ${this.kernel.fftSize} ≠ ${n}`);
     this.dcRange = dcBinRange(n, opts.dcWidthBins ?? 0);
     this.onSpectrum = opts.onSpectrum;
+    this.onFrame = opts.onFrame;
+    this.frameAcc = opts.onFrame ? new Float64Array(n) : null;
+    this.frameLin = opts.onFrame ? new Float32Array(n) : null;
+    this.frameFlags = opts.onFrame ? new Uint8Array(n) : null;
     this.accum = new Float64Array(n);
     this.carry = new Uint8Array(8 * n);
     this.frameRe = new Float32Array(n);
@@ -214,6 +230,10 @@ export class WelchPsd {
 
   private processFrames(src: Uint8Array, offset: number, count: number): void {
     if (this.framesInAvg === 0) this.avgFirstSample = this.frameStart;
+    if (this.onFrame) {
+      for (let f = 0; f < count; f++) this.processOneFrame(src, offset + f * this.hopSamples * this.bps);
+      return;
+    }
     const k = this.kernel;
     if (this.format === 'cu8') {
       if (k.accumulateCu8Frames) k.accumulateCu8Frames(src, offset, count, this.hopSamples, this.accum);
@@ -228,6 +248,38 @@ export class WelchPsd {
     }
     this.framesInAvg += count;
     this.frameStart += count * this.hopSamples;
+  }
+
+  /** One frame on its own (onFrame): its periodogram goes to the callback, then into the average. */
+  private processOneFrame(src: Uint8Array, offset: number): void {
+    const n = this.fftSize;
+    const half = n >> 1;
+    const acc = this.frameAcc!;
+    const lin = this.frameLin!;
+    acc.fill(0);
+    const k = this.kernel;
+    if (this.format === 'cu8') {
+      if (k.accumulateCu8Frames) k.accumulateCu8Frames(src, offset, 1, this.hopSamples, acc);
+      else k.accumulateCu8(src, offset, acc);
+    } else {
+      convertToComplex(this.format as SampleFormat, src, offset, this.frameRe, this.frameIm, n);
+      k.accumulateComplex(this.frameRe, this.frameIm, 0, acc);
+    }
+    const ncg = n * this.window.coherentGain;
+    const scale = 1 / (ncg * ncg);
+    const sum = this.accum;
+    for (let i = 0; i < half; i++) {
+      const a = acc[i] as number;
+      const b = acc[i + half] as number;
+      sum[i]! += a;
+      sum[i + half]! += b;
+      lin[i + half] = a * scale;
+      lin[i] = b * scale;
+    }
+    if (this.dcRange.end >= this.dcRange.start) suppressDcBins(lin, this.dcRange, 4, this.frameFlags!);
+    this.onFrame!(lin, this.frameStart);
+    this.framesInAvg++;
+    this.frameStart += this.hopSamples;
   }
 
   /** Scales, FFT-shifts, removes the DC spike, converts to dB and emits. */

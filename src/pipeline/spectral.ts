@@ -115,7 +115,6 @@ export class SpectralPipeline {
    * Single-frame PSDs (averages 1) of the same samples, reduced to per-segment band powers for the jamming
    * detector's fast paths (pulses and sweeps faster than the 27 ms spectrum). Only with a jamming stage.
    */
-  private frameWelch: WelchPsd | null = null;
   private frameCollector: FramePowerCollector | null = null;
   private readonly floor: NoiseFloorEstimator;
   private readonly floorTracker: NoiseFloorTracker;
@@ -163,14 +162,13 @@ export class SpectralPipeline {
       this.exclude[i] = 1;
       this.exclude[n - 1 - i] = 1;
     }
-    this.welch = this.makeWelch();
     this.floor = new NoiseFloorEstimator({ fftSize: n, excludeMask: this.exclude });
-    if (o.jamming) {
-      this.frameCollector = new FramePowerCollector(this.floor.segmentStart, 512);
-      this.frameWelch = this.makeWelch(1, (fs) =>
-        this.frameCollector!.push(fs.psdLin, this.timeOfSample(fs.firstSample) / 1000),
-      );
-    }
+    // Fast pulses and sweeps need each FFT frame's band powers: the one Welch hands every frame's periodogram to
+    // the collector on its way into the average.
+    if (o.jamming) this.frameCollector = new FramePowerCollector(this.floor.segmentStart, 512);
+    this.welch = this.makeWelch(
+      this.frameCollector ? (lin, first) => this.frameCollector!.push(lin, this.timeOfSample(first) / 1000) : undefined,
+    );
     this.floorTracker = new NoiseFloorTracker({ segments: this.floor.segments, learnS: o.floorLearnS ?? 10 });
     this.cfar = new CfarDetector({
       fftSize: n,
@@ -198,10 +196,7 @@ export class SpectralPipeline {
     );
   }
 
-  private makeWelch(
-    averages = this.o.averages ?? 32,
-    onSpectrum: (s: Spectrum & { psdLin: Float32Array }) => void = (s) => this.onSpectrum(s),
-  ): WelchPsd {
+  private makeWelch(onFrame?: (frameLin: Float32Array, firstSample: number) => void): WelchPsd {
     const window = makeWindow('hann', this.fftSize);
     const want = this.o.kernel ?? 'auto';
     const kernel =
@@ -215,9 +210,10 @@ export class SpectralPipeline {
       sampleRateHz: this.sampleRateHz,
       centerHz: this.centerHz,
       overlap: this.o.overlap ?? 0,
-      averages,
+      averages: this.o.averages ?? 32,
       dcWidthBins: 2 * (this.o.dcHalfWidthBins ?? 3) + 1,
-      onSpectrum: (s) => onSpectrum(s as Spectrum & { psdLin: Float32Array }),
+      onSpectrum: (s) => this.onSpectrum(s as Spectrum & { psdLin: Float32Array }),
+      ...(onFrame ? { onFrame } : {}),
     });
   }
 
@@ -235,7 +231,6 @@ export class SpectralPipeline {
     this.centerHz = centerHz;
     this.sampleRateHz = sampleRateHz;
     this.welch.retune(centerHz, sampleRateHz);
-    this.frameWelch?.retune(centerHz, sampleRateHz);
     this.frameCollector?.clear();
     this.discardUntilSample = atSampleIndex + (this.o.settleSamples ?? 0);
     this.floorTracker.reset();
@@ -273,7 +268,6 @@ export class SpectralPipeline {
     }
     this.blockRef = block;
     // Frames first, so a spectrum's own frames are collected when it is finished.
-    this.frameWelch?.push(bytes, block.format, index);
     this.welch.push(bytes, block.format, index);
     return this.frames;
   }
@@ -384,10 +378,11 @@ export class SpectralPipeline {
       binHz: s.binHz,
       emissions,
       weakFrom,
-      psdLin,
-      floorLin: this.floor.floorLin,
-      startHz: s.startHz,
-      effectiveFrames: s.effectiveFrames,
+      // While a jammer is reported its energy is all over the tracked emissions: their averaged spectra (and so
+      // their occupied bandwidths) stay as they were before it, instead of taking the jammer's width for good.
+      ...(jamming.length === 0
+        ? { psdLin, floorLin: this.floor.floorLin, startHz: s.startHz, effectiveFrames: s.effectiveFrames }
+        : {}),
     });
     const edge = Math.round(n * (this.o.edgeGuardFraction ?? 0.08));
     const usableStartHz = s.startHz + edge * s.binHz;

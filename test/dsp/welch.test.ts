@@ -300,3 +300,44 @@ describe('WelchPsd streaming', () => {
     expect(w.push(toCu8(re, im).subarray(0, 2 * N), 'cu8')).toBe(1);
   });
 });
+
+describe('WelchPsd per-frame periodograms (onFrame)', () => {
+  it('hands every frame over once, in order, and the spectrum is unchanged and equal to their mean', () => {
+    const N = 2048;
+    const { re, im } = makeSignal(N * 40, N, [{ bins: 300, amplitude: 0.3 }], 1e-3, 5, 0.01);
+    const bytes = toCu8(re, im);
+    for (const kernel of [
+      new FftJsKernel(N, makeWindow('hann', N)),
+      WasmSimdKernel.createSync(N, makeWindow('hann', N)),
+    ]) {
+      const opts = { fftSize: N, overlap: 0, averages: 16, dcWidthBins: 7, window: makeWindow('hann', N), kernel };
+      const plain = run(bytes, 'cu8', opts, [10_000, 70_000, 4_000, 80_000]);
+      const firsts: number[] = [];
+      const sum = new Float64Array(N);
+      const withFrames = run(
+        bytes,
+        'cu8',
+        {
+          ...opts,
+          onFrame: (lin, first) => {
+            firsts.push(first);
+            if (firsts.length <= 16) for (let k = 0; k < N; k++) sum[k]! += lin[k] as number;
+          },
+        },
+        [10_000, 70_000, 4_000, 80_000],
+      );
+      expect(firsts).toEqual(Array.from({ length: 40 }, (_, f) => f * N));
+      expect(withFrames.length).toBe(plain.length);
+      for (let i = 0; i < plain.length; i++) {
+        expect(withFrames[i]!.db).toEqual(plain[i]!.db);
+        expect(withFrames[i]!.firstSample).toBe(plain[i]!.firstSample);
+      }
+      // the mean of the first 16 frames is the first spectrum, away from the DC bins (suppressed on each side)
+      for (let k = 0; k < N; k++) {
+        if (Math.abs(k - N / 2) <= 8) continue;
+        const mean = (sum[k] as number) / 16;
+        expect(Math.abs(mean - plain[0]!.lin[k]!) / plain[0]!.lin[k]!).toBeLessThan(1e-4);
+      }
+    }
+  });
+});
