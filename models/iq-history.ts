@@ -40,8 +40,16 @@ for (let b = 0; b < 256; b++) {
  */
 export class IqHistory {
   readonly capacity: number;
-  readonly re: Float32Array;
-  readonly im: Float32Array;
+  private readonly reRing: Float32Array;
+  private readonly imRing: Float32Array;
+  /**
+   * 8-bit blocks (cu8, ci8: the live formats, 2.4 MS/s) are kept as bytes and converted to float only when read:
+   * readers (the classifier) come at most ~10 times a second, blocks every few ms, and the ring holds 27 ms.
+   */
+  private readonly raw: Uint8Array;
+  private rawLut: Float32Array | null = null;
+  /** The float ring is valid up to this many samples pushed; later ones wait in `raw`. */
+  private converted = 0;
   private readonly mask: number;
   /** Next write position (monotonic count of samples pushed since the last reset). */
   private written = 0;
@@ -57,8 +65,38 @@ export class IqHistory {
     while (c < capacity) c <<= 1;
     this.capacity = c;
     this.mask = c - 1;
-    this.re = new Float32Array(c);
-    this.im = new Float32Array(c);
+    this.reRing = new Float32Array(c);
+    this.imRing = new Float32Array(c);
+    this.raw = new Uint8Array(2 * c);
+  }
+
+  /** The float rings (I and Q, indexed by {@link IqHistory.indexAgo}), converted up to the newest sample. */
+  get re(): Float32Array {
+    this.materialize();
+    return this.reRing;
+  }
+  get im(): Float32Array {
+    this.materialize();
+    return this.imRing;
+  }
+
+  /** Convert the 8-bit samples pushed since the last read (at most one ring's worth) into the float rings. */
+  private materialize(): void {
+    const lut = this.rawLut;
+    if (this.converted >= this.written || !lut) {
+      this.converted = this.written;
+      return;
+    }
+    const mask = this.mask;
+    const raw = this.raw;
+    const re = this.reRing;
+    const im = this.imRing;
+    for (let i = Math.max(this.converted, this.written - this.capacity); i < this.written; i++) {
+      const w = i & mask;
+      re[w] = lut[raw[2 * w] as number] as number;
+      im[w] = lut[raw[2 * w + 1] as number] as number;
+    }
+    this.converted = this.written;
   }
 
   /** Samples available (≤ capacity). */
@@ -73,6 +111,7 @@ export class IqHistory {
 
   reset(centerHz = this.centerHz, sampleRateHz = this.sampleRateHz): void {
     this.written = 0;
+    this.converted = 0;
     this.nextSampleIndex = -1;
     this.centerHz = centerHz;
     this.sampleRateHz = sampleRateHz;
@@ -95,25 +134,29 @@ export class IqHistory {
         n = this.pushBytes(b, CI8_LUT);
         break;
       case 'ci16_le': {
+        this.materialize();
         const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
         n = b.byteLength >> 2;
         for (let i = 0; i < n; i++) {
           const w = (this.written + i) & this.mask;
-          this.re[w] = dv.getInt16(4 * i, true) / 32768;
-          this.im[w] = dv.getInt16(4 * i + 2, true) / 32768;
+          this.reRing[w] = dv.getInt16(4 * i, true) / 32768;
+          this.imRing[w] = dv.getInt16(4 * i + 2, true) / 32768;
         }
         this.written += n;
+        this.converted = this.written;
         break;
       }
       case 'cf32_le': {
+        this.materialize();
         const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
         n = b.byteLength >> 3;
         for (let i = 0; i < n; i++) {
           const w = (this.written + i) & this.mask;
-          this.re[w] = dv.getFloat32(8 * i, true);
-          this.im[w] = dv.getFloat32(8 * i + 4, true);
+          this.reRing[w] = dv.getFloat32(8 * i, true);
+          this.imRing[w] = dv.getFloat32(8 * i + 4, true);
         }
         this.written += n;
+        this.converted = this.written;
         break;
       }
     }
@@ -127,23 +170,33 @@ export class IqHistory {
 
   /** Push planar float samples (`count` from the start of re/im). */
   pushFloat(re: Float32Array, im: Float32Array, count = re.length): void {
+    this.materialize();
     const start = count > this.capacity ? count - this.capacity : 0;
     for (let i = start; i < count; i++) {
       const w = (this.written + i - start) & this.mask;
-      this.re[w] = re[i] as number;
-      this.im[w] = im[i] as number;
+      this.reRing[w] = re[i] as number;
+      this.imRing[w] = im[i] as number;
     }
     this.written += count - start;
+    this.converted = this.written;
   }
 
   private pushBytes(b: Uint8Array, lut: Float32Array): number {
+    if (this.rawLut !== lut) {
+      this.materialize();
+      this.rawLut = lut;
+    }
     const n = b.length >> 1;
-    const mask = this.mask;
-    const base = this.written;
-    for (let i = 0; i < n; i++) {
-      const w = (base + i) & mask;
-      this.re[w] = lut[b[2 * i] as number] as number;
-      this.im[w] = lut[b[2 * i + 1] as number] as number;
+    // Only the newest `capacity` samples can survive; copy them into the byte ring in at most two pieces.
+    const skip = Math.max(0, n - this.capacity);
+    let from = this.written + skip;
+    let i = skip;
+    while (i < n) {
+      const w = from & this.mask;
+      const len = Math.min(n - i, this.capacity - w);
+      this.raw.set(b.subarray(2 * i, 2 * (i + len)), 2 * w);
+      i += len;
+      from += len;
     }
     this.written += n;
     return n;

@@ -82,6 +82,54 @@ describe('IqHistory', () => {
     expect(h.centerHz).toBe(434e6);
   });
 
+  it('8-bit blocks converted on read equal an eager conversion, across wraps, big blocks and mixed formats', () => {
+    const cap = 1024;
+    const h = new IqHistory(cap);
+    const refRe = new Float32Array(cap);
+    const refIm = new Float32Array(cap);
+    let written = 0;
+    let idx = 0;
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const cu8 = (n: number) => {
+      const b = new Uint8Array(2 * n);
+      for (let i = 0; i < b.length; i++) b[i] = rnd();
+      h.pushBlock({ format: 'cu8', bytes: b, sampleIndex: idx, timeMs: 0, centerHz: 1e8, sampleRateHz: FS });
+      for (let i = 0; i < n; i++) {
+        refRe[(written + i) % cap] = ((b[2 * i] as number) - 127.5) / 127.5;
+        refIm[(written + i) % cap] = ((b[2 * i + 1] as number) - 127.5) / 127.5;
+      }
+      written += n;
+      idx += n;
+    };
+    const cf32 = (n: number) => {
+      const f = new Float32Array(2 * n).map(() => rnd() / 256 - 0.5);
+      const bytes = new Uint8Array(f.buffer);
+      h.pushBlock({ format: 'cf32_le', bytes, sampleIndex: idx, timeMs: 0, centerHz: 1e8, sampleRateHz: FS });
+      for (let i = 0; i < n; i++) {
+        refRe[(written + i) % cap] = f[2 * i] as number;
+        refIm[(written + i) % cap] = f[2 * i + 1] as number;
+      }
+      written += n;
+      idx += n;
+    };
+    const check = () => {
+      for (let ago = 0; ago < Math.min(written, cap); ago++) {
+        const r = (written - 1 - ago) % cap;
+        expect(h.re[h.indexAgo(ago)]).toBeCloseTo(refRe[r] as number, 5);
+        expect(h.im[h.indexAgo(ago)]).toBeCloseTo(refIm[r] as number, 5);
+      }
+    };
+    cu8(300);
+    check();
+    cu8(900); // wraps
+    cu8(2500); // bigger than the ring
+    check();
+    cf32(200); // a float block after pending bytes
+    cu8(100);
+    check();
+  });
+
   it('accepts cf32_le and ci16_le blocks', () => {
     const h = new IqHistory(64);
     const f = new Float32Array([0.25, -0.5]);
