@@ -274,9 +274,12 @@ export class NoiseFloorEstimator {
   }
 }
 
-/** k-th smallest (0-based) of a[0..n) by in-place quickselect; reorders a. */
-export function quickselect(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
+/**
+ * k-th smallest (0-based) of a[from..n) by in-place quickselect; reorders that range so that everything before k
+ * is ≤ a[k] ≤ everything after it (so a second quantile can be selected within one side only).
+ */
+export function quickselect(a: Float64Array, n: number, k: number, from = 0): number {
+  let lo = from;
   let hi = n - 1;
   while (hi > lo) {
     // Median of three as pivot keeps sorted / constant input from going quadratic.

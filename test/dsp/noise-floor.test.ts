@@ -132,6 +132,20 @@ describe('NoiseFloorEstimator', () => {
     const sorted = Array.from(a).sort((x, y) => x - y);
     for (const k of [0, 17, 50, 100]) expect(quickselect(Float64Array.from(a), a.length, k)).toBe(sorted[k]);
   });
+  it('quickselect partitions around k: a second quantile can be selected within one side', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 100;
+    for (const n of [1, 2, 9, 586, 1001]) {
+      const a = Float64Array.from({ length: n }, () => Math.round(rnd())); // with ties
+      const sorted = Array.from(a).sort((x, y) => x - y);
+      const k10 = Math.floor(0.1 * (n - 1));
+      const k50 = Math.floor(0.5 * (n - 1));
+      const k90 = Math.floor(0.9 * (n - 1));
+      expect(quickselect(a, n, k50)).toBe(sorted[k50]);
+      if (k10 < k50) expect(quickselect(a, k50, k10)).toBe(sorted[k10]);
+      if (k90 > k50) expect(quickselect(a, n, k90, k50 + 1)).toBe(sorted[k90]);
+    }
+  });
 });
 
 describe('NoiseFloorTracker', () => {
