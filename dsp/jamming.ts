@@ -398,6 +398,10 @@ export class JammingDetector {
   private fNew = 0;
   private framesFresh = false;
   private fNoise = new Float64Array(0);
+  /** 1 / fNoise per band (the per-frame loops multiply instead of dividing). */
+  private fNoiseInv = new Float64Array(0);
+  /** fP offsets of the current window's frames (analyzeFrames scratch). */
+  private fRows = new Int32Array(0);
   private fP10 = new Float64Array(0);
   private fP50 = new Float64Array(0);
   private fP90 = new Float64Array(0);
@@ -1108,11 +1112,13 @@ export class JammingDetector {
       this.fHead = 0;
       this.fCount = 0;
       this.fNoise = new Float64Array(nb);
+      this.fNoiseInv = new Float64Array(nb);
       this.fP10 = new Float64Array(nb);
       this.fP50 = new Float64Array(nb);
       this.fP90 = new Float64Array(nb);
       this.fMean = new Float64Array(nb);
       this.fScratch = new Float64Array(FRAME_RING);
+      this.fRows = new Int32Array(FRAME_RING);
       this.fSum = new Float64Array(FRAME_RING);
       this.fState = new Uint8Array(FRAME_RING * nb);
       this.fPulsePeriod = new Float64Array(nb);
@@ -1154,14 +1160,18 @@ export class JammingDetector {
         nz += seg > 0 && seg < f ? seg : f;
       }
       this.fNoise[b] = nz;
+      this.fNoiseInv[b] = 1 / nz;
     }
     const w = this.fWindow(this.pu.frameWindowS);
+    // Offsets of the window's frames in fP, once (not per band: the ring index costs a modulo).
+    const rows = this.fRows;
+    for (let j = 0; j < w; j++) rows[j] = this.fSlot(w, j) * nb;
     // Per-band statistics over the window, in units of the band's noise.
     for (let b = 0; b < nb; b++) {
-      const nz = this.fNoise[b] as number;
+      const inv = this.fNoiseInv[b] as number;
       let sum = 0;
       for (let j = 0; j < w; j++) {
-        const r = (this.fP[this.fSlot(w, j) * nb + b] as number) / nz;
+        const r = (this.fP[(rows[j] as number) + b] as number) * inv;
         this.fScratch[j] = r;
         sum += r;
       }
@@ -1349,8 +1359,7 @@ export class JammingDetector {
       let total = 0;
       for (let b = 0; b < nb; b++) {
         if (!this.bandUsable(b)) continue;
-        const nz = this.fNoise[b] as number;
-        const x = (this.fP[slot * nb + b] as number) / nz - (this.fP50[b] as number);
+        const x = (this.fP[slot * nb + b] as number) * (this.fNoiseInv[b] as number) - (this.fP50[b] as number);
         if (x <= 0) continue;
         total += x;
         if (x > bestX && x >= 10 && x >= (this.fP50[b] as number)) {
@@ -1365,7 +1374,7 @@ export class JammingDetector {
       let den = 0;
       for (let b = Math.max(0, best - 1); b <= Math.min(nb - 1, best + 1); b++) {
         if (!this.bandUsable(b)) continue;
-        const x = (this.fP[slot * nb + b] as number) / (this.fNoise[b] as number) - (this.fP50[b] as number);
+        const x = (this.fP[slot * nb + b] as number) * (this.fNoiseInv[b] as number) - (this.fP50[b] as number);
         if (x <= 0) continue;
         const c = sp.startHz + 0.5 * ((this.fEdges[b] as number) + (this.fEdges[b + 1] as number)) * sp.binHz;
         num += x * c;
