@@ -21,6 +21,7 @@ import {
 } from '../dsp/synth/venue.ts';
 import { SigmfWriter, type AnnotationInput } from '../src/recording/sigmfWriter.ts';
 import { TRUTH_KEY, type TruthObject } from '../src/quality/truth.ts';
+import { emitterObwHz } from './venue-eval.ts';
 
 /** Samples rendered and written at a time (the scene renders by sample index, so any size gives the same IQ). */
 const CHUNK_SAMPLES = 131_072;
@@ -41,7 +42,12 @@ export interface VenueRecordOptions {
 }
 
 /** The truth annotation of one venue event, clipped to the first `totalSamples` samples (null if outside). */
-export function truthAnnotation(ev: VenueEvent, sampleRateHz: number, totalSamples: number): AnnotationInput | null {
+export function truthAnnotation(
+  ev: VenueEvent,
+  sampleRateHz: number,
+  totalSamples: number,
+  obwHz?: number,
+): AnnotationInput | null {
   const start = Math.max(0, Math.round(ev.startS * sampleRateHz));
   const end = Math.min(totalSamples, Math.round(ev.endS * sampleRateHz));
   if (end <= start) return null;
@@ -50,6 +56,7 @@ export function truthAnnotation(ev: VenueEvent, sampleRateHz: number, totalSampl
     kind: ev.kind,
     ...(ev.jammerType ? { jammerType: ev.jammerType } : {}),
     ...(ev.assignmentId ? { assignment: ev.assignmentId } : {}),
+    ...(obwHz !== undefined ? { obwHz } : {}),
   };
   return {
     sampleStart: start,
@@ -97,7 +104,8 @@ export async function writeVenueRecording(o: VenueRecordOptions): Promise<{ meta
   let n = 0;
   for (const ev of venueEvents(0, durationS, { timeScale, seed })) {
     if (ev.cluster !== cluster.id) continue;
-    const a = truthAnnotation(ev, fs, total);
+    // The emitter's own measured OBW (rendered alone) as the quality reference, like scripts/venue-eval.ts.
+    const a = truthAnnotation(ev, fs, total, ev.kind === 'jamming' ? undefined : emitterObwHz(ev, { timeScale, seed }));
     if (!a) continue;
     w.annotate(a);
     n++;

@@ -17,6 +17,11 @@ export interface TruthObject {
   jammerType?: JammerType;
   /** Assignment id of the plan that interference / over-power / out-of-mask alarms must name. */
   assignment?: string;
+  /**
+   * The emission's measured 99 % occupied bandwidth, Hz, when known: the reference for the OBW error (the
+   * annotation's edges, used for matching, may be a nominal or generous band).
+   */
+  obwHz?: number;
 }
 
 /** A truth event read from a recording, with the annotation it came from. */
@@ -43,8 +48,8 @@ export function parseTruthObject(v: unknown, field: string, file?: string): Trut
   if (!isObj(v))
     return bad('', `must be an object like {"kind": "jamming", "jammerType": "cw"}, got ${JSON.stringify(v)}`);
   for (const k of Object.keys(v))
-    if (k !== 'kind' && k !== 'jammerType' && k !== 'assignment')
-      bad(k, `unknown member '${k}' (a truth object has kind, jammerType, assignment)`);
+    if (k !== 'kind' && k !== 'jammerType' && k !== 'assignment' && k !== 'obwHz')
+      bad(k, `unknown member '${k}' (a truth object has kind, jammerType, assignment, obwHz)`);
   const kind = v['kind'];
   if (kind === undefined)
     throw new RecordingError(RECORDING_ERRORS.missing, `a truth object needs a kind (${TRUTH_KINDS.join(', ')})`, {
@@ -66,6 +71,12 @@ export function parseTruthObject(v: unknown, field: string, file?: string): Trut
     if (typeof asg !== 'string' || !asg)
       bad('assignment', `assignment must be a plan assignment id, got ${JSON.stringify(asg)}`);
     out.assignment = asg as string;
+  }
+  const obw = v['obwHz'];
+  if (obw !== undefined) {
+    if (typeof obw !== 'number' || !(obw > 0) || !Number.isFinite(obw))
+      bad('obwHz', `obwHz must be a positive number of Hz, got ${JSON.stringify(obw)}`);
+    out.obwHz = obw as number;
   }
   return out;
 }
@@ -117,6 +128,7 @@ export function truthEvents(
       emitterId: typeof label === 'string' && label ? label : at,
       ...(t.jammerType ? { jammerType: t.jammerType } : {}),
       ...(t.assignment ? { assignmentId: t.assignment } : {}),
+      ...(t.obwHz !== undefined ? { obwHz: t.obwHz } : {}),
       centerHz: (lo + hi) / 2,
       bandwidthHz: hi - lo,
       startS: recordingTimeS(rec, start),

@@ -134,6 +134,11 @@ describe('parseTruthObject', () => {
       kind: 'over-power',
       assignment: 'MIC-05',
     });
+    expect(parseTruthObject({ kind: 'out-of-mask', assignment: 'LMR-02', obwHz: 68_245 }, F)).toEqual({
+      kind: 'out-of-mask',
+      assignment: 'LMR-02',
+      obwHz: 68_245,
+    });
   });
 
   it('rejects a malformed object, naming the member', () => {
@@ -144,5 +149,7 @@ describe('parseTruthObject', () => {
     expect(field({ kind: 'interference', jammerType: 'cw' })).toBe(`BW_ERR_SIGMF_BAD_FIELD ${F}.jammerType`);
     expect(field({ kind: 'interference', assignment: 7 })).toBe(`BW_ERR_SIGMF_BAD_FIELD ${F}.assignment`);
     expect(field({ kind: 'jamming', jamerType: 'cw' })).toBe(`BW_ERR_SIGMF_BAD_FIELD ${F}.jamerType`);
+    expect(field({ kind: 'out-of-mask', obwHz: -3 })).toBe(`BW_ERR_SIGMF_BAD_FIELD ${F}.obwHz`);
+    expect(field({ kind: 'out-of-mask', obwHz: '46k' })).toBe(`BW_ERR_SIGMF_BAD_FIELD ${F}.obwHz`);
   });
 });
