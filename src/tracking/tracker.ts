@@ -47,12 +47,8 @@ interface Track {
   lastEndMs: number;
   /** Hits from the fast path (0 = a weak emission seen only by the slow path). */
   fastHits: number;
-  /** Running sums for the averages. */
+  /** Hits so far (the smoothing runs as a plain mean while it is young). */
   n: number;
-  sumCenterHz: number;
-  sumBwHz: number;
-  sumSnrDb: number;
-  sumPowerLin: number;
   /** Smoothed channel power, linear (exponential, {@link TrackerOptions.powerSmoothing}). */
   powerLin: number;
   /** Slow channel power average, linear (~1.4 s), the reference for power steps. */
@@ -69,6 +65,8 @@ interface Track {
   ltN: number;
   /** Effective frames per averaged spectrum (for the noise of lt). */
   ltFrames: number;
+  /** 99 % OBW of lt, Hz, as of its last update (lt changes only in accumulate). */
+  ltObwHz: number;
   /** Since when an established track has been seen much wider than its average (WIDE_FACTOR), ms (null: not). */
   wideSinceMs: number | null;
 }
@@ -332,10 +330,6 @@ export class EmissionTracker {
       lastSeq: seq,
       lastEndMs: endMs,
       n: 1,
-      sumCenterHz: e.centerHz,
-      sumBwHz: e.occupiedBandwidthHz,
-      sumSnrDb: e.snrDb,
-      sumPowerLin: 10 ** (e.channelPowerDbfs / 10),
       powerLin: 10 ** (e.channelPowerDbfs / 10),
       slowPowerLin: 10 ** (e.channelPowerDbfs / 10),
       reportedCenterHz: e.centerHz,
@@ -345,6 +339,7 @@ export class EmissionTracker {
       ltBase: 0,
       ltN: 0,
       ltFrames: 16,
+      ltObwHz: 0,
       wideSinceMs: null,
     };
     if (this.o.confirmHits <= 1 && this.o.minDurationMs <= 0) this.confirm(t, d.timeMs);
@@ -358,10 +353,6 @@ export class EmissionTracker {
     t.lastEndMs = endMs;
     t.em.lastSeenMs = d.timeMs;
     t.n++;
-    t.sumCenterHz += e.centerHz;
-    t.sumBwHz += e.occupiedBandwidthHz;
-    t.sumSnrDb += e.snrDb;
-    t.sumPowerLin += 10 ** (e.channelPowerDbfs / 10);
     // Running mean while young (best estimate), exponential later so a drifting emitter is followed. Centre and
     // bandwidth average over ~0.5 s (20 spectra at 2.4 MS/s): an FM microphone's instantaneous spectrum moves with
     // the audio, and the mask is judged on these. Power follows faster (~0.1 s, linear average) so a user who
@@ -372,7 +363,7 @@ export class EmissionTracker {
     // Lines and narrow emissions (< 5 bins) are resolution-limited either way; there the per-spectrum mean stays
     // (the averaged spectrum would report the window's main lobe, ~3 bins, for a bare carrier).
     const modulated = t.bwMeanHz >= LT_MIN_BINS * d.binHz && t.ltN >= LT_MIN_SPECTRA;
-    t.em.bandwidthHz = modulated ? averagedObwHz(t, d.binHz) : t.bwMeanHz;
+    t.em.bandwidthHz = modulated ? t.ltObwHz : t.bwMeanHz;
     t.em.snrDb += alpha * (e.snrDb - t.em.snrDb);
     const alphaP = Math.max(1 / t.n, this.o.powerSmoothing);
     t.powerLin += alphaP * (10 ** (e.channelPowerDbfs / 10) - t.powerLin);
@@ -454,6 +445,7 @@ export class EmissionTracker {
       if (f > 0) lt[k + off]! += (a * ((psd[k] ?? 0) - f)) / f;
     }
     t.ltFrames = Math.max(1, d.effectiveFrames ?? 16);
+    t.ltObwHz = averagedObwHz(t, d.binHz);
   }
 
   private confirm(t: Track, timeMs: number): void {
@@ -480,14 +472,20 @@ function averagedObwHz(t: Track, binHz: number): number {
   let total = 0;
   for (let i = 0; i < lt.length; i++) total += val(i);
   if (!(total > 0)) return t.bwMeanHz;
-  const edge = (target: number): number => {
-    let acc = 0;
-    for (let i = 0; i < lt.length; i++) {
-      const v = val(i);
-      if (acc + v >= target) return i + (v > 0 ? (target - acc) / v : 0);
-      acc += v;
+  // Both edges in one pass: where the cumulative power first reaches 0.5 % and 99.5 % of the total.
+  const loTarget = 0.005 * total;
+  const hiTarget = 0.995 * total;
+  let lo = NaN;
+  let hi = lt.length;
+  let acc = 0;
+  for (let i = 0; i < lt.length; i++) {
+    const v = val(i);
+    if (Number.isNaN(lo) && acc + v >= loTarget) lo = i + (v > 0 ? (loTarget - acc) / v : 0);
+    if (acc + v >= hiTarget) {
+      hi = i + (v > 0 ? (hiTarget - acc) / v : 0);
+      break;
     }
-    return lt.length;
-  };
-  return (edge(0.995 * total) - edge(0.005 * total)) * binHz;
+    acc += v;
+  }
+  return (hi - lo) * binHz;
 }
