@@ -132,10 +132,12 @@ export class FrameConsumer {
       // track of the same emitter (the tracker may hold two for one wide FM spectrum) keeps its persistence.
       const key = c.key ?? `${c.kind}|${c.assignmentId ?? c.emissionId ?? ''}`;
       seen.add(key);
-      const p = this.pending.get(key);
-      if (!p || nowMs - p.lastMs > PERSIST_GAP_MS) this.pending.set(key, { sinceMs: nowMs, lastMs: nowMs });
-      else p.lastMs = nowMs;
-      if (nowMs - this.pending.get(key)!.sinceMs >= needMs) out.push(c);
+      let p = this.pending.get(key);
+      if (!p || nowMs - p.lastMs > PERSIST_GAP_MS) {
+        p = { sinceMs: nowMs, lastMs: nowMs };
+        this.pending.set(key, p);
+      } else p.lastMs = nowMs;
+      if (nowMs - p.sinceMs >= needMs) out.push(c);
     }
     for (const [key, p] of this.pending)
       if (!seen.has(key) && nowMs - p.lastMs > PERSIST_GAP_MS) this.pending.delete(key);

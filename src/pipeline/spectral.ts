@@ -112,8 +112,9 @@ export class SpectralPipeline {
   private readonly o: SpectralOptions;
   private welch: WelchPsd;
   /**
-   * Single-frame PSDs (averages 1) of the same samples, reduced to per-segment band powers for the jamming
-   * detector's fast paths (pulses and sweeps faster than the 27 ms spectrum). Only with a jamming stage.
+   * Per-FFT-frame band powers of the spectrum being built (the Welch's onFrame periodograms, reduced to the noise
+   * floor's segments) for the jamming detector's fast paths: pulses and sweeps faster than the 27 ms spectrum. Only
+   * with a jamming stage.
    */
   private frameCollector: FramePowerCollector | null = null;
   private readonly floor: NoiseFloorEstimator;
@@ -267,7 +268,7 @@ export class SpectralPipeline {
       index += skip;
     }
     this.blockRef = block;
-    // Frames first, so a spectrum's own frames are collected when it is finished.
+    // Each frame reaches the collector (onFrame) before the spectrum it completes is finished.
     this.welch.push(bytes, block.format, index);
     return this.frames;
   }
@@ -369,7 +370,7 @@ export class SpectralPipeline {
         // CW jammer on PMR-03 went undetected), while the exemption is needed for microphone speech pauses.
         licensed: this.licensedWide(activeNow, s.binHz),
       }) ?? [];
-    // Frames after this spectrum's end stay for the next one.
+    // The collector held exactly this spectrum's frames; the next spectrum starts empty.
     this.frameCollector?.clear();
     if (this.slowN > 0) this.slowPath(s, psdLin, M, emissions, activeNow);
     const events = this.tracker.update({
