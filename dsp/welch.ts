@@ -234,20 +234,25 @@ export class WelchPsd {
       for (let f = 0; f < count; f++) this.processOneFrame(src, offset + f * this.hopSamples * this.bps);
       return;
     }
+    this.accumulate(src, offset, count, this.accum);
+    this.framesInAvg += count;
+    this.frameStart += count * this.hopSamples;
+  }
+
+  /** Window, FFT and |X|² of `count` frames (hop apart) from `src` at byte `offset`, added into `acc`. */
+  private accumulate(src: Uint8Array, offset: number, count: number, acc: Float64Array): void {
     const k = this.kernel;
     if (this.format === 'cu8') {
-      if (k.accumulateCu8Frames) k.accumulateCu8Frames(src, offset, count, this.hopSamples, this.accum);
-      else for (let f = 0; f < count; f++) k.accumulateCu8(src, offset + 2 * f * this.hopSamples, this.accum);
+      if (k.accumulateCu8Frames) k.accumulateCu8Frames(src, offset, count, this.hopSamples, acc);
+      else for (let f = 0; f < count; f++) k.accumulateCu8(src, offset + 2 * f * this.hopSamples, acc);
     } else {
       const fmt = this.format as SampleFormat;
       const hopBytes = this.hopSamples * this.bps;
       for (let f = 0; f < count; f++) {
         convertToComplex(fmt, src, offset + f * hopBytes, this.frameRe, this.frameIm, this.fftSize);
-        k.accumulateComplex(this.frameRe, this.frameIm, 0, this.accum);
+        k.accumulateComplex(this.frameRe, this.frameIm, 0, acc);
       }
     }
-    this.framesInAvg += count;
-    this.frameStart += count * this.hopSamples;
   }
 
   /** One frame on its own (onFrame): its periodogram goes to the callback, then into the average. */
@@ -257,14 +262,7 @@ export class WelchPsd {
     const acc = this.frameAcc!;
     const lin = this.frameLin!;
     acc.fill(0);
-    const k = this.kernel;
-    if (this.format === 'cu8') {
-      if (k.accumulateCu8Frames) k.accumulateCu8Frames(src, offset, 1, this.hopSamples, acc);
-      else k.accumulateCu8(src, offset, acc);
-    } else {
-      convertToComplex(this.format as SampleFormat, src, offset, this.frameRe, this.frameIm, n);
-      k.accumulateComplex(this.frameRe, this.frameIm, 0, acc);
-    }
+    this.accumulate(src, offset, 1, acc);
     const ncg = n * this.window.coherentGain;
     const scale = 1 / (ncg * ncg);
     const sum = this.accum;
