@@ -11,7 +11,7 @@
  * (CW on a PMR channel, ~1 MHz barrage over the microphones, a sweep across the PMR band, a pulsed wideband jammer)
  * and an over-power licensed microphone. {@link venueEvents} lists exactly what is on when.
  */
-import type { EmitterSpec, ImpairmentSpec, SceneSpec } from './spec.ts';
+import type { EmitterSpec, ImpairmentSpec, SceneSpec, ScheduleSpec } from './spec.ts';
 import { Scene } from './scene.ts';
 
 /** A frequency assignment in the format of examples/venue-plan.json (src/types.ts `Assignment`). */
@@ -356,6 +356,20 @@ function resolve(options: VenueOptions) {
   };
 }
 
+/**
+ * A licensed emitter's schedule that steps aside during one staged window of every cycle (its staged twin on the
+ * same channel is on then): on from the cycle start to the window, and from the window's end to the cycle's, s.
+ */
+function offDuring(window: readonly [number, number], ts: number, cycleS: number): ScheduleSpec {
+  return {
+    windows: [
+      { fromS: 0, toS: window[0] * ts },
+      { fromS: window[1] * ts, toS: cycleS },
+    ],
+    repeatS: cycleS,
+  };
+}
+
 /** The licensed emitters (ids equal the assignment ids). */
 function licensed(o: ReturnType<typeof resolve>): EmitterSpec[] {
   const ts = o.timeScale;
@@ -375,13 +389,7 @@ function licensed(o: ReturnType<typeof resolve>): EmitterSpec[] {
       out.push({
         ...base,
         levelDbfs: MIC_LEVEL_DBFS,
-        schedule: {
-          windows: [
-            { fromS: 0, toS: EV.overPower[0] * ts },
-            { fromS: EV.overPower[1] * ts, toS: cyc },
-          ],
-          repeatS: cyc,
-        },
+        schedule: offDuring(EV.overPower, ts, cyc),
       });
     } else if (k >= 5) {
       out.push({ ...base, ptt: { slotS: 60 * ts, minOnS: 20 * ts, maxOnS: 50 * ts, activity: 0.8 } });
@@ -430,13 +438,7 @@ function licensed(o: ReturnType<typeof resolve>): EmitterSpec[] {
       deviationHz: 5000,
       ptt: pmrPtt,
       // LMR-02 steps aside while its over-deviating twin (same channel) is on
-      schedule: {
-        windows: [
-          { fromS: 0, toS: EV.outOfMask[0] * ts },
-          { fromS: EV.outOfMask[1] * ts, toS: cyc },
-        ],
-        repeatS: cyc,
-      },
+      schedule: offDuring(EV.outOfMask, ts, cyc),
       label: 'licensed',
     },
     { id: 'FM-985', kind: 'wfm', centerHz: 98_500_000, levelDbfs: -28, label: 'licensed' },
