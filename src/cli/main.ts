@@ -24,6 +24,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'replay a SigMF recording through the pipeline at 1x, faster or as fast as possible',
     load: () => import('./commands/replay.ts'),
   },
+  calibrate: {
+    summary: "measure a dongle's frequency error against a known carrier; prints its ppm setting",
+    load: () => import('./commands/calibrate.ts'),
+  },
   devices: { summary: 'list RTL-SDR dongles: tuner, serial, USB path', load: () => import('./commands/devices.ts') },
   plan: { summary: 'frequency plan tools: `plan check FILE`', load: () => import('./commands/plan.ts') },
   record: { summary: 'record IQ from a source to SigMF', load: () => import('./commands/record.ts') },
