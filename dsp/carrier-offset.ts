@@ -9,7 +9,7 @@
 import type { WindowInfo } from './types.ts';
 import { FftJsKernel } from './fft-kernel.ts';
 import { DcBlocker } from './dc.ts';
-import { effectiveFrameCount, interpolatePeak, makeWindow } from './window.ts';
+import { effectiveFrameCount, interpolatePeak, makeWindow, windowResponse } from './window.ts';
 import { welchBinQuantile } from './stats.ts';
 import { assertPow2, DspParamError } from './spectrum-error.ts';
 
@@ -45,6 +45,8 @@ export class CarrierAverager {
   private readonly bufRe: Float32Array;
   private readonly bufIm: Float32Array;
   private fill = 0;
+  /** Samples at the start of the frame buffer already DC-blocked (the overlap kept from the last frame). */
+  private dcDone = 0;
   private readonly dc: DcBlocker | null;
 
   constructor(o: CarrierAveragerOptions) {
@@ -96,10 +98,12 @@ export class CarrierAverager {
       const take = Math.min(n - this.fill, end - i);
       this.bufRe.set(re.subarray(i, i + take), this.fill);
       this.bufIm.set(im.subarray(i, i + take), this.fill);
-      this.dc?.process(this.bufRe, this.bufIm, this.fill, take);
       this.fill += take;
       i += take;
       if (this.fill === n) {
+        // DC-block whole frames' new samples only, so the result does not depend on how the input was chunked
+        this.dc?.process(this.bufRe, this.bufIm, this.dcDone, n - this.dcDone);
+        this.dcDone = n - this.hopSamples;
         this.kernel.accumulateComplex(this.bufRe, this.bufIm, 0, acc);
         this.frames[segment] = (this.frames[segment] as number) + 1;
         // keep the overlap for the next frame
@@ -113,6 +117,7 @@ export class CarrierAverager {
   /** Drops the partial frame (after lost samples or a retune): no frame straddles a discontinuity. */
   breakContinuity(): void {
     this.fill = 0;
+    this.dcDone = 0;
   }
 
   /**
@@ -202,9 +207,10 @@ const CW_MAX_WIDTH_BINS = 2.5;
  * CW line (window fit): the Cramér–Rao bound for one tone's frequency over M samples at per-sample SNR ρ is
  * σ_f = fs·√(6 / ((2π)²·ρ·M³)), i.e. σ = √(6 / ((2π)²·ρ·M)) bins. Under a window the peak-bin SNR is
  * S = ρ·M/ENBW, so σ = √(6 / ((2π)²·ENBW·S)) bins per frame, and K independent averages divide the variance by K.
- * The ratio estimator on an averaged Hann spectrum is not efficient: EFFICIENCY_FACTOR (measured by Monte Carlo
- * in test/dsp/carrier-offset.test.ts, 1.0–1.6 over 15–40 dB) scales it. A floor of 0.003 bins covers the
- * window-response table interpolation and float32 coefficients.
+ * Grandke's estimator on an averaged Hann spectrum is not efficient: EFFICIENCY_FACTOR = 1.2 makes the stated σ
+ * match the scatter (Monte Carlo over sub-bin offsets, 40 seeds each: rms/σ 1.12 at 12 dB, 0.95 at 15 dB,
+ * 0.87 at 25 dB; test/dsp/carrier-offset.test.ts checks 15 dB). A floor of 0.002 bins covers float32
+ * coefficients and the Dirichlet-vs-sinc difference of the fit (at 40 dB σ is then pessimistic by ~3×).
  *
  * Resolved line (centroid over W bins): each averaged bin fluctuates by 1/√K relative, so the centroid of a
  * W-bin line moves by σ² = Σ(k−c)²·p²/(K·(Σp)²) ≈ W/(12·K) bins² (flat top), inflated by (1 + 1/S)² for the floor
@@ -229,8 +235,8 @@ export function lineUncertaintyBins(
 }
 
 /** Ratio of the estimator's spread to the Cramér–Rao bound (see {@link lineUncertaintyBins}). */
-export const EFFICIENCY_FACTOR = 1.6;
-const BIAS_FLOOR_BINS = 0.003;
+export const EFFICIENCY_FACTOR = 1.2;
+const BIAS_FLOOR_BINS = 0.002;
 
 /**
  * Finds the strongest line in `power[loBin..hiBin]` (FFT-shifted mean power spectrum), locates it to a fraction
@@ -264,10 +270,10 @@ export function findCarrierLine(power: ArrayLike<number>, o: CarrierSearchOption
     // the window fit assumes a tone and nothing else: take the floor out of the three bins first
     const tri = new Float64Array(3);
     for (let j = 0; j < 3; j++) tri[j] = Math.max((power[peak - 1 + j] as number) - floorPower, 1e-300);
-    const ip = interpolatePeak(tri, 1, o.window);
-    const snrLinear = Math.max(ip.power, 1e-300) / floorPower;
+    const fit = o.window.kind === 'hann' ? hannFit(tri, o.window) : interpolatePeak(tri, 1, o.window);
+    const snrLinear = Math.max(fit.power, 1e-300) / floorPower;
     line = {
-      bin: peak - 1 + ip.bin,
+      bin: peak - 1 + fit.bin,
       peakBin: peak,
       snrDb: 10 * Math.log10(snrLinear),
       floorPower,
@@ -367,6 +373,25 @@ export function lineCentroid(power: ArrayLike<number>, a: number, b: number, flo
     swk += w * k;
   }
   return sw > 0 ? swk / sw : (a + b) / 2;
+}
+
+/**
+ * Grandke's Hann interpolation on the peak and its LARGER neighbour: for the periodic Hann window the amplitude
+ * ratio of bins k+1 and k for a tone at k+δ is α = (1+δ)/(2−δ), so δ = (2α−1)/(α+1), exactly. Using the larger
+ * neighbour keeps both bins well above the floor; the two-neighbour ratio (window.ts interpolatePeak) leans on a bin
+ * 1.5 bins from a half-bin tone, ≈ 17 dB down and noisy at 15 dB SNR (it doubled the error there).
+ * `tri` = floor-subtracted powers of bins k−1, k, k+1; returns the bin (0..2 scale) and the tone power per bin.
+ */
+function hannFit(tri: Float64Array, window: WindowInfo): { bin: number; power: number } {
+  const pl = tri[0] as number;
+  const p0 = tri[1] as number;
+  const pr = tri[2] as number;
+  const right = pr >= pl;
+  const alpha = Math.sqrt((right ? pr : pl) / p0);
+  const d = Math.min(0.5, Math.max(0, (2 * alpha - 1) / (alpha + 1)));
+  const delta = right ? d : -d;
+  const g = windowResponse(window.coeffs, delta);
+  return { bin: 1 + delta, power: p0 / (g * g) };
 }
 
 /** Distances (bins, linearly interpolated) from the peak down to half its power above `floorPower`, each side. */
