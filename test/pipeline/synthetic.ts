@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 
 export interface SynthEmitter {
-  kind: 'tone' | 'fm' | 'noise';
+  /** `ppm`: Mode S-like replies, 120 µs bursts of 1 Mbit/s pulse-position pulses (0.5 µs), at random times. */
+  kind: 'tone' | 'fm' | 'noise' | 'ppm';
   /** Offset from the centre, Hz. */
   offsetHz: number;
   /** Level over the noise in one 2048-bin FFT bin, dB (signal power per bin / noise power per bin). */
@@ -23,6 +24,8 @@ export interface SynthEmitter {
   /** Pulse gating: period and on-time, s. */
   pulsePeriodS?: number;
   pulseOnS?: number;
+  /** ppm: mean replies per second (Poisson). Default 300. */
+  burstsPerS?: number;
 }
 
 export interface SynthScene {
@@ -61,15 +64,18 @@ export function synthesize(scene: SynthScene): Uint8Array {
   const binHz = fs / 2048;
   const dc = scene.dc ?? 0.01;
   const em = scene.emitters.map((e) => {
+    // ppm: the level is stated for the pulses while on (about 2 MHz wide), not averaged over the gaps.
     const spread =
-      e.kind === 'tone'
-        ? 1
-        : Math.max(
-            1,
-            (e.kind === 'fm' ? 2 * (e.widthHz ?? 3000) + 2 * (e.modHz ?? 1000) : (e.widthHz ?? 10000)) / binHz,
-          );
+      e.kind === 'ppm'
+        ? 2e6 / binHz
+        : e.kind === 'tone'
+          ? 1
+          : Math.max(
+              1,
+              (e.kind === 'fm' ? 2 * (e.widthHz ?? 3000) + 2 * (e.modHz ?? 1000) : (e.widthHz ?? 10000)) / binHz,
+            );
     const amp = Math.sqrt((noiseTotal / 2048) * 10 ** (e.snrDbPerBin / 10) * spread);
-    return { e, amp, phase: rnd() * 2 * Math.PI, lpI: 0, lpQ: 0 };
+    return { e, amp, phase: rnd() * 2 * Math.PI, lpI: 0, lpQ: 0, burstAt: -1, bits: new Uint8Array(120) };
   });
   const barrage = scene.barrage;
   const barrageGain = barrage ? Math.sqrt(10 ** (barrage.riseDb / 10) - 1) : 0;
@@ -111,6 +117,23 @@ export function synthesize(scene: SynthScene): Uint8Array {
       else if (s.phase < -Math.PI) s.phase += 2 * Math.PI;
       const c = Math.cos(s.phase);
       const sn = Math.sin(s.phase);
+      if (e.kind === 'ppm') {
+        if (s.burstAt < 0) {
+          if (rnd() >= (e.burstsPerS ?? 300) / fs) continue;
+          s.burstAt = t;
+          for (let b = 0; b < s.bits.length; b++) s.bits[b] = rnd() < 0.5 ? 1 : 0;
+        }
+        const us = (t - s.burstAt) * 1e6;
+        if (us >= 120) {
+          s.burstAt = -1;
+          continue;
+        }
+        const bit = s.bits[Math.floor(us)]!;
+        if ((us % 1 < 0.5 ? 1 : 0) !== bit) continue;
+        i += s.amp * c;
+        q += s.amp * sn;
+        continue;
+      }
       if (e.kind === 'noise') {
         // One-pole low-passed complex noise, shifted to the offset: a noise-like emitter about widthHz wide.
         const a = Math.exp((-2 * Math.PI * (e.widthHz ?? 10000)) / 2 / fs);
