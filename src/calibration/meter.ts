@@ -386,7 +386,7 @@ function driftOf(
 }
 
 function mhz(hz: number): string {
-  return (hz / 1e6).toFixed(6).replace(/0{1,3}$/, '');
+  return String(Number((hz / 1e6).toFixed(6)));
 }
 
 function fmtHz(hz: number): string {

@@ -1,0 +1,132 @@
+// Calibration against the register-level virtual dongle, which models a crystal error (xtalErrorPpm) in its tuner
+// PLL, DDC and sample clock: calibrate must measure what the model does, and its `ppm` must be what the driver's
+// setFrequencyCorrection needs to cancel it.
+import { afterEach, describe, expect, it } from 'vitest';
+import { RtlSdr } from '../../firmware-bridge/rtlsdr.ts';
+import { RtlTcpServer } from '../../firmware-bridge/rtltcp/server.ts';
+import { ToneTestSource } from '../../firmware-bridge/virtual/signal-source.ts';
+import { VirtualRtlSdr } from '../../firmware-bridge/virtual/virtual-dongle.ts';
+import { calibrateSource } from '../../src/calibration/run.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { DeviceSource } from '../../src/sources/device-source.ts';
+
+const REF = 433_920_000;
+const CENTER = REF - 200_000;
+const FS = 2_400_000;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function measureVirtual(xtalErrorPpm: number, correctionPpm: number) {
+  const dongle = new VirtualRtlSdr({
+    xtalErrorPpm,
+    paced: false,
+    source: new ToneTestSource([{ freqHz: REF, levelDbm: -70 }]),
+  });
+  const sdr = await RtlSdr.open(dongle);
+  const source = await DeviceSource.create(sdr, {
+    id: 'v',
+    kind: 'virtual',
+    centerHz: CENTER,
+    sampleRateHz: FS,
+    gain: 29.7,
+    ppm: correctionPpm,
+  });
+  const st = dongle.radioState();
+  // where the model puts the carrier on the host's frequency scale: the dongle mixes with its real LO and samples
+  // with its real clock; the host labels bins with the nominal centre and rate
+  const shownHz = CENTER + (REF - st.centerHz) * (FS / st.sampleRateHz);
+  const r = await calibrateSource(source, { referenceHz: REF, durationS: 0.5, appliedPpm: correctionPpm });
+  return { r, shownHz };
+}
+
+describe('calibrate against the virtual dongle', () => {
+  it.each([
+    [35, 0],
+    [35, 35],
+    [-20, 10],
+    [-61, 0],
+  ])(
+    'crystal %s ppm, correction %s ppm: measures the modelled offset to 1 Hz and suggests the crystal error',
+    async (xtal, corr) => {
+      const { r, shownHz } = await measureVirtual(xtal, corr);
+      expect(Math.abs(r.measuredHz - shownHz)).toBeLessThan(1);
+      expect(r.lineKind).toBe('cw');
+      expect(r.appliedPpm).toBe(corr);
+      // the rest is the R820T PLL's own tuning step (tens of Hz at 434 MHz), which no ppm setting removes
+      expect(Math.abs(r.ppm - xtal)).toBeLessThan(0.3);
+      expect(Math.abs(r.residualPpm - (xtal - corr))).toBeLessThan(0.3);
+      // a crystal faster than the correction assumes shows the carrier low, and the other way round
+      if (Math.abs(xtal - corr) > 1) expect(Math.sign(r.offsetHz)).toBe(-Math.sign(xtal - corr));
+    },
+  );
+
+  it('through rtl_tcp from the CLI: a dongle 25 ppm slow reads ppm ≈ −25', async () => {
+    const dongle = new VirtualRtlSdr({
+      xtalErrorPpm: -25,
+      source: new ToneTestSource([{ freqHz: REF, levelDbm: -70 }]),
+    });
+    const sdr = await RtlSdr.open(dongle);
+    const server = await RtlTcpServer.create({ device: sdr, port: 0 });
+    cleanups.push(async () => {
+      await server.close();
+      await sdr.close();
+    });
+    const io = memoryIo();
+    const code = await main(
+      [
+        'calibrate',
+        '--input',
+        `rtltcp://127.0.0.1:${server.port}`,
+        '--reference-hz',
+        '433.92 MHz',
+        '--duration',
+        '0.5',
+        '--gain',
+        '29.7',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    const j = JSON.parse(io.stdout[0]!) as Record<string, number>;
+    expect(j.centerHz).toBe(CENTER);
+    expect(j.ppm).toBeGreaterThan(-25.3);
+    expect(j.ppm).toBeLessThan(-24.7);
+    expect(j.offsetHz).toBeGreaterThan(0); // a slow crystal shows the carrier high
+  });
+
+  it('from the CLI on virtual:tone (perfect crystal) with --ppm 25 applied: residual −25, ppm ≈ 0', async () => {
+    const io = memoryIo();
+    const code = await main(
+      [
+        'calibrate',
+        '--input',
+        'virtual:tone',
+        '--reference-hz',
+        '100.2M',
+        '--duration',
+        '0.5',
+        '--ppm',
+        '25',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    const j = JSON.parse(io.stdout[0]!) as Record<string, number>;
+    expect(j.appliedPpm).toBe(25);
+    expect(j.offsetPpm).toBeGreaterThan(24.7);
+    expect(j.offsetPpm).toBeLessThan(25.3);
+    expect(Math.abs(j.ppm)).toBeLessThan(0.3);
+    expect(j.residualPpm).toBeCloseTo(j.ppm - 25, 6);
+  });
+});
