@@ -126,7 +126,7 @@ describe('calibrate against the virtual dongle', () => {
     expect(j.appliedPpm).toBe(25);
     expect(j.offsetPpm).toBeGreaterThan(24.7);
     expect(j.offsetPpm).toBeLessThan(25.3);
-    expect(Math.abs(j.ppm)).toBeLessThan(0.3);
-    expect(j.residualPpm).toBeCloseTo(j.ppm - 25, 6);
+    expect(Math.abs(j.ppm!)).toBeLessThan(0.3);
+    expect(j.residualPpm).toBeCloseTo(j.ppm! - 25, 6);
   });
 });
