@@ -4,7 +4,7 @@
  * src/sources/open.ts (usb, rtltcp, virtual), measured for a fixed duration after the tuner settles.
  */
 import { openRecording, SigmfPlayer } from '../recording/sigmfReader.ts';
-import { isLiveInput, openLiveInput } from '../sources/open.ts';
+import { isLiveInput, openLiveInput, parseInputSpec } from '../sources/open.ts';
 import type { Source } from '../types.ts';
 import { CarrierMeter, type CalibrationResult } from './meter.ts';
 import { CalibrationError } from './errors.ts';
@@ -35,12 +35,18 @@ export interface LiveCalibrateOptions extends CalibrateOptions {
   centerHz?: number;
   sampleRateHz?: number;
   gain?: number | 'auto';
-  /** Seconds dropped after start while the PLL and gain settle. Default 0.25. */
+  /**
+   * Seconds dropped after start. Besides PLL and gain settling, samples taken before the
+   * last tuning command (the correction retunes) can still be in flight in the driver's transfers or an rtl_tcp
+   * server's queue (measured: 0.25 s was not enough over rtl_tcp). Default {@link DEFAULT_SETTLE_S}.
+   */
   settleS?: number;
 }
 
 /** Default live measurement, s (rtl_test's PPM_DURATION is 10 s too). */
 export const DEFAULT_LIVE_DURATION_S = 10;
+/** Default settling time dropped at the start of a live run, s. */
+export const DEFAULT_SETTLE_S = 1;
 /** Default distance of the tuned centre below the reference for live inputs, Hz. */
 export const DEFAULT_CENTER_OFFSET_HZ = 200_000;
 
@@ -53,7 +59,16 @@ export async function calibrateInput(input: string, o: LiveCalibrateOptions): Pr
     gain: o.gain,
     ppm: o.ppm,
   });
-  return calibrateSource(source, { ...o, appliedPpm: o.ppm ?? 0 });
+  // rtl_tcp carries the correction as a whole number of ppm (the client rounds it): that is what is in effect
+  let applied = o.ppm ?? 0;
+  const warnings: string[] = [];
+  if (parseInputSpec(input).kind === 'rtltcp' && applied !== Math.round(applied)) {
+    warnings.push(`rtl_tcp applies whole ppm only: --ppm ${applied} went out as ${Math.round(applied)}`);
+    applied = Math.round(applied);
+  }
+  const r = await calibrateSource(source, { ...o, appliedPpm: applied });
+  r.warnings.push(...warnings);
+  return r;
 }
 
 /** Calibrates against the first capture of a SigMF recording. */
@@ -105,7 +120,7 @@ export async function calibrateSource(
   try {
     const fs = source.getSampleRateHz();
     const durationS = o.durationS ?? DEFAULT_LIVE_DURATION_S;
-    const settleS = o.settleS ?? 0.25;
+    const settleS = o.settleS ?? DEFAULT_SETTLE_S;
     const meter = new CarrierMeter({
       referenceHz: o.referenceHz,
       searchHz: o.searchHz,

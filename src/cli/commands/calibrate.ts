@@ -28,9 +28,26 @@ class FlagError extends Error {
   }
 }
 
+/**
+ * `--ppm -12` is the normal case (slow crystals are as common as fast ones), but parseArgs would take `-12` for a
+ * flag and demand `--ppm=-12`: join a negative number to the flag before parsing.
+ */
+function joinNegativePpm(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const next = args[i + 1];
+    if (a === '--ppm' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`--ppm=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
-    args,
+    args: joinNegativePpm(args),
     options: {
       input: { type: 'string', short: 'i' },
       'reference-hz': { type: 'string' },
