@@ -36,9 +36,11 @@ export interface LiveCalibrateOptions extends CalibrateOptions {
   sampleRateHz?: number;
   gain?: number | 'auto';
   /**
-   * Seconds dropped after start. Besides PLL and gain settling, samples taken before the
-   * last tuning command (the correction retunes) can still be in flight in the driver's transfers or an rtl_tcp
-   * server's queue (measured: 0.25 s was not enough over rtl_tcp). Default {@link DEFAULT_SETTLE_S}.
+   * Seconds dropped after start. Besides PLL and gain settling, samples taken before the last tuning command (the
+   * correction retunes) can still be in flight in the driver's transfers or an rtl_tcp server's queue: with no
+   * settling, the virtual dongle over rtl_tcp showed the pre-correction tuning as a second line 18 dB over the
+   * floor; 0.25 s cleared it on loopback. A real rtl_tcp server queues far more (up to 500 buffers), hence 1 s.
+   * Default {@link DEFAULT_SETTLE_S}.
    */
   settleS?: number;
 }
