@@ -46,14 +46,16 @@ export function calibrationJson(r: CalibrationResult, withDrift: boolean): strin
 
 /** Lines for a person at the venue. */
 export function calibrationText(r: CalibrationResult, withDrift: boolean): string[] {
-  const ppmDigits = r.uncertaintyPpm < 0.05 ? 3 : r.uncertaintyPpm < 0.5 ? 2 : 1;
-  const hzDigits = r.uncertaintyHz < 1 ? 2 : r.uncertaintyHz < 10 ? 1 : 0;
+  // enough decimals to show the uncertainty's first significant digit, within reason
+  const digitsFor = (u: number, max: number) => Math.min(max, Math.max(0, Math.ceil(-Math.log10(Math.max(u, 1e-9)))));
+  const ppmDigits = Math.max(1, digitsFor(r.uncertaintyPpm, 4));
+  const hzDigits = digitsFor(r.uncertaintyHz, 2);
   const sign = (x: number, d: number) => (x >= 0 ? '+' : '-') + Math.abs(x).toFixed(d);
   const lines = [
     `reference     ${hz(r.referenceHz, 0)} Hz`,
     `measured      ${hz(r.measuredHz, hzDigits)} Hz  (line ${r.snrDb.toFixed(1)} dB over the floor, ${r.lineKind === 'cw' ? 'clean carrier' : `${r.lineWidthHz.toFixed(0)} Hz wide, not a clean carrier`})`,
     `offset        ${sign(r.offsetHz, hzDigits)} Hz ± ${r.uncertaintyHz.toFixed(hzDigits)} Hz (1σ) = ${sign(r.offsetPpm, ppmDigits)} ppm ± ${r.uncertaintyPpm.toFixed(ppmDigits)} ppm`,
-    `correction    ${r.appliedPpm === 0 ? 'none applied' : `${sign(r.appliedPpm, ppmDigits)} ppm applied, residual ${sign(r.residualPpm, ppmDigits)} ppm`}`,
+    `correction    ${r.appliedPpm === 0 ? 'none applied' : `${r.appliedPpm > 0 ? '+' : '-'}${Math.abs(r.appliedPpm)} ppm applied, residual ${sign(r.residualPpm, ppmDigits)} ppm`}`,
     `set ppm       ${sign(r.ppm, ppmDigits)}   (the sensor's "ppm" setting; ${r.ppm >= 0 ? 'crystal runs fast' : 'crystal runs slow'}; librtlsdr / rtl_tcp -P convention)`,
     `averaged      ${r.durationS.toFixed(2)} s, ${r.frames} × ${r.fftSize}-point frames (${r.binHz.toFixed(2)} Hz bins), search ±${r.searchHz.toFixed(0)} Hz`,
   ];
