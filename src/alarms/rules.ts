@@ -48,6 +48,12 @@ export interface RuleContext {
   powerStepHoldMs?: number;
   /** `unlicensed-emitter` needs at least this SNR, dB (skirts and lines of licensed users are 1-5 dB). Default 6. */
   minUnlicensedSnrDb?: number;
+  /**
+   * At least this many unlicensed pieces lying close together (see {@link pieceGroups}) are one emitter cut into
+   * pieces, and raise one alarm over their span when any of them is alarmable. Fewer keep their own alarms (an
+   * emitter and its two skirts must not widen its alarm). Default 4.
+   */
+  minGroupPieces?: number;
 }
 
 export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: RuleContext): AlarmCondition[] {
@@ -66,19 +72,13 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
   });
   const holdMs = ctx.holdMs ?? 450;
   const held = (em: TrackedEmission) => ctx.timeMs - em.firstSeenMs < holdMs;
+  const unmatched: TrackedEmission[] = [];
   for (const em of emissions) {
     if (em.endedMs !== undefined) continue;
     if (insideJammed(em, ctx.jammedRanges)) continue;
     const m = matchAssignment(em.centerHz, em.bandwidthHz, active, { resolutionHz: ctx.binHz });
     if (!m.assignment) {
-      if (held(em) || em.snrDb < (ctx.minUnlicensedSnrDb ?? 6)) continue;
-      out.push({
-        ...base(em),
-        kind: 'unlicensed-emitter',
-        severity: 'major',
-        assignmentId: null,
-        detail: { snrDb: round(em.snrDb), peakDbfs: round(em.peakDbfs) },
-      });
+      unmatched.push(em);
       continue;
     }
     const a = m.assignment;
@@ -88,6 +88,23 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
     const list = byAssignment.get(a.id) ?? [];
     list.push({ em, offset: Math.abs(m.offsetHz), ok: m.relation === 'ok', fit: fit(a, em, ctx.timeMs) });
     byAssignment.set(a.id, list);
+  }
+  const alarmable = (em: TrackedEmission) => !held(em) && em.snrDb >= (ctx.minUnlicensedSnrDb ?? 6);
+  for (const group of pieceGroups(unmatched, ctx.binHz)) {
+    const loud = group.filter(alarmable);
+    if (loud.length === 0) continue;
+    if (group.length < (ctx.minGroupPieces ?? 4)) {
+      for (const em of loud)
+        out.push({
+          ...base(em),
+          kind: 'unlicensed-emitter',
+          severity: 'major',
+          assignmentId: null,
+          detail: { snrDb: round(em.snrDb), peakDbfs: round(em.peakDbfs) },
+        });
+      continue;
+    }
+    out.push(groupCondition(group, loud, ctx));
   }
   for (const [id, list] of byAssignment) {
     const a = active.find((x) => x.id === id)!;
@@ -208,6 +225,65 @@ function insideJammed(em: TrackedEmission, ranges: { startHz: number; stopHz: nu
     const narrower = Math.max(Math.min(hi - lo, r.stopHz - r.startHz), 1);
     return overlap >= 0.5 * narrower || (em.centerHz >= r.startHz && em.centerHz <= r.stopHz);
   });
+}
+
+/**
+ * Unlicensed emissions that lie close together, in frequency order: each piece joins the previous one when the gap
+ * between them is at most three times the wider one's width (at least 3 bins). An OFDM carrier wider than the capture
+ * shows as a comb of pilot lines (real TD-LTE: 12-16 kHz lines every 45 kHz, 9 alarms in one second); a bursty wide
+ * emission as scattered bumps. Separate emitters are rarely that close and, in groups smaller than
+ * {@link RuleContext.minGroupPieces}, keep their own alarms anyway.
+ */
+export function pieceGroups(ems: readonly TrackedEmission[], binHz: number): TrackedEmission[][] {
+  const sorted = [...ems].sort((a, b) => a.centerHz - b.centerHz);
+  const groups: TrackedEmission[][] = [];
+  let cur: TrackedEmission[] = [];
+  let curHi = -Infinity;
+  let prevBw = 0;
+  for (const em of sorted) {
+    const lo = em.centerHz - em.bandwidthHz / 2;
+    const gap = lo - curHi;
+    const hi = em.centerHz + em.bandwidthHz / 2;
+    if (cur.length && gap <= Math.max(3 * Math.max(prevBw, em.bandwidthHz), 3 * binHz)) {
+      cur.push(em);
+      curHi = Math.max(curHi, hi);
+    } else {
+      if (cur.length) groups.push(cur);
+      cur = [em];
+      curHi = hi;
+    }
+    prevBw = em.bandwidthHz;
+  }
+  if (cur.length) groups.push(cur);
+  return groups;
+}
+
+/** One unlicensed-emitter condition over a group's span, named after its oldest alarmable piece. */
+function groupCondition(group: TrackedEmission[], loud: TrackedEmission[], ctx: RuleContext): AlarmCondition {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let powerLin = 0;
+  for (const em of group) {
+    lo = Math.min(lo, em.centerHz - em.bandwidthHz / 2);
+    hi = Math.max(hi, em.centerHz + em.bandwidthHz / 2);
+    powerLin += 10 ** (em.channelPowerDbfs / 10);
+  }
+  const oldest = loud.reduce((a, b) => (b.firstSeenMs < a.firstSeenMs ? b : a));
+  const strongest = loud.reduce((a, b) => (b.snrDb > a.snrDb ? b : a));
+  return {
+    sensorId: ctx.sensorId,
+    timeMs: ctx.timeMs,
+    centerHz: (lo + hi) / 2,
+    bandwidthHz: hi - lo,
+    levelDbfs: round(10 * Math.log10(powerLin)),
+    emissionId: oldest.id,
+    className: oldest.className,
+    confidence: oldest.confidence,
+    kind: 'unlicensed-emitter',
+    severity: 'major',
+    assignmentId: null,
+    detail: { snrDb: round(strongest.snrDb), peakDbfs: round(strongest.peakDbfs), pieces: group.length },
+  };
 }
 
 function round(x: number): number {

@@ -118,6 +118,37 @@ describe('compliance rules: alarm quality', () => {
     expect(evaluateEmissions([{ ...u, snrDb: 3 }], c(5000))).toEqual([]);
   });
 
+  it('a comb of unlicensed pieces (an OFDM carrier wider than the capture) raises one alarm over its span', () => {
+    // Real TD-LTE: 12-16 kHz pilot lines every 45 kHz, each its own track; only some are strong enough to alarm.
+    const comb = [0, 1, 2, 3, 4, 5].map((k) => ({
+      ...aged(em(`p${k}`, 447e6 + k * 45_000, 14_000), k === 2 ? 100 : 500),
+      snrDb: k % 2 ? 4 : 7,
+    }));
+    const out = evaluateEmissions(comb, c(2000));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.kind).toBe('unlicensed-emitter');
+    expect(out[0]!.centerHz).toBeCloseTo(447e6 + 2.5 * 45_000, -1);
+    expect(out[0]!.bandwidthHz).toBeCloseTo(5 * 45_000 + 14_000, -1);
+    // Named after its oldest alarmable piece (a stable key while that piece lives).
+    expect(out[0]!.emissionId).toBe('p2');
+    expect(out[0]!.detail).toMatchObject({ pieces: 6, snrDb: 7 });
+    // Total power of the pieces: six at -40 dBFS.
+    expect(out[0]!.levelDbfs).toBeCloseTo(-40 + 10 * Math.log10(6), 1);
+  });
+
+  it('separate unlicensed emitters, or an emitter with its skirts, keep their own alarms', () => {
+    const far = [0, 1, 2, 3].map((k) => aged(em(`f${k}`, 447e6 + k * 100_000, 12_000), 0));
+    expect(evaluateEmissions(far, c(2000)).map((x) => x.emissionId)).toEqual(['f0', 'f1', 'f2', 'f3']);
+    const skirts = [
+      { ...aged(em('s1', 447e6 - 14_000, 6000), 0), snrDb: 3 },
+      aged(em('main', 447e6, 12_000), 0),
+      { ...aged(em('s2', 447e6 + 14_000, 6000), 0), snrDb: 3 },
+    ];
+    const out = evaluateEmissions(skirts, c(2000));
+    expect(out.map((x) => x.emissionId)).toEqual(['main']);
+    expect(out[0]!.bandwidthHz).toBe(12_000);
+  });
+
   it('over-power waits while the power has just stepped up (time for a jamming detector), then fires', () => {
     const loud = { ...aged(em('m', 470.375e6, 112_000, -20), 0), powerStepMs: 5000 };
     expect(evaluateEmissions([loud], c(5200))).toEqual([]);
