@@ -183,6 +183,13 @@ export interface SensorStatus {
   samplesLost: number;
   lastDataMs: number | null;
   description: string;
+  /**
+   * ADC clipping: fraction (0–1) of the complex samples of the latest 1 s window with I or Q at the ADC limit (cu8 0
+   * or 255; dsp/clipping.ts). Absent until the first window.
+   */
+  clippedFraction?: number;
+  /** True while the ADC-overload `sensor-fault` alarm condition holds (docs/sensor-health.md). */
+  adcOverload?: boolean;
 }
 
 /** A point in InfluxDB's model; the embedded store keeps the same in line protocol. */

@@ -22,6 +22,8 @@ import { OccupancyAccumulator } from './occupancy.ts';
 import type { EvidenceRecorder } from '../recording/evidence.ts';
 import type { IqHistory } from '../../models/iq-history.ts';
 import { spectrumPieces } from '../pipeline/analyze.ts';
+import { AdcOverloadWatch } from './adc-overload.ts';
+import type { OverloadThresholds } from '../../dsp/clipping.ts';
 
 export interface SensorNodeOptions {
   id: string;
@@ -44,6 +46,8 @@ export interface SensorNodeOptions {
   evidence?: EvidenceRecorder;
   /** Recent IQ the classifier (a ChannelExtractingClassifier over it) cuts emission channels from. */
   iqHistory?: IqHistory;
+  /** ADC-overload (clipping) alarm thresholds; defaults in dsp/clipping.ts (docs/sensor-health.md). */
+  overload?: Partial<OverloadThresholds>;
 }
 
 /** In-process pipelines: blocks waiting to be analysed before new ones are dropped (≈ 3.5 s at 2.4 MS/s). */
@@ -62,6 +66,8 @@ export class SensorNode {
   private binHz = 0;
   /** Latest data time (sample clock), ms. */
   lastTimeMs = 0;
+  /** Clipped-sample fraction per 1 s window → `status.clippedFraction` and the `fault:adc-overload` alarm. */
+  private readonly overload: AdcOverloadWatch;
 
   constructor(private readonly o: SensorNodeOptions) {
     this.status = {
@@ -78,6 +84,12 @@ export class SensorNode {
       description: o.source.description,
     };
     if (o.ranges) this.status.ranges = o.ranges.map((r) => ({ ...r }));
+    this.overload = new AdcOverloadWatch(o.id, o.alarms, o.overload, (w) => {
+      this.status.clippedFraction = w.fraction;
+      this.status.adcOverload = w.overloaded;
+      // The console hears of an overload (and of its end) at once, not at the next periodic status.
+      if (w.transition) this.o.onStatus({ ...this.status });
+    });
     this.occupancy = new OccupancyAccumulator(o.id, () => this.binHz);
     this.consumer = new FrameConsumer({
       sensorId: o.id,
@@ -179,6 +191,7 @@ export class SensorNode {
     if (b.centerHz !== this.status.centerHz) {
       this.status.centerHz = b.centerHz;
     }
+    this.overload.push(b);
     this.o.evidence?.onBlock(b);
     for (const tap of this.taps) tap(b);
     let accepted: boolean;
@@ -271,6 +284,7 @@ export class SensorNode {
         this.status.centerHz = ev.centerHz;
         break;
       case 'end':
+        this.overload.finish();
         this.setState('stopped');
         break;
     }

@@ -13,6 +13,7 @@ import { sharedClassifier } from '../engine/classifier.ts';
 import { FrameConsumer } from './consumer.ts';
 import { SpectralPipeline, type SpectralOptions } from './spectral.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
+import { AdcOverloadWatch } from '../engine/adc-overload.ts';
 
 export interface DetectionRecord {
   type: 'detection';
@@ -61,6 +62,8 @@ export interface AnalyzeSummary {
   detections: number;
   alarms: number;
   lostSamples: number;
+  /** ADC clipping: fraction (0–1) of all complex samples with I or Q at the ADC limit (dsp/clipping.ts). */
+  clippedFraction?: number;
 }
 
 /** Shared driver: blocks in, records out. */
@@ -80,6 +83,8 @@ export class Analyzer {
   private detections = 0;
   private alarmCount = 0;
   private readonly pendingEnds: Promise<void>[] = [];
+  /** ADC clipping → the `sensor-fault` (fault: overload) alarm, as the live sensor node raises it. */
+  private overload!: AdcOverloadWatch;
 
   private constructor(
     private readonly o: AnalyzeOptions,
@@ -91,6 +96,7 @@ export class Analyzer {
     a.classifier = new ChannelExtractingClassifier(o.classifier ?? (await sharedClassifier(o.log)), a.iqHistory);
     // Analyze must not write the monitor's journal or call webhooks: an in-memory manager, no escalation.
     a.alarms = await AlarmManager.create({ escalateAfterMs: 0, maxRaisesPerMinute: 1000 });
+    a.overload = new AdcOverloadWatch('analyze', a.alarms);
     a.alarms.on((ev) => {
       if (ev.type !== 'raised') return;
       a.alarmCount++;
@@ -161,6 +167,7 @@ export class Analyzer {
       this.t0Ms = block.timeMs;
       this.setup(block);
     }
+    this.overload.push(block);
     // Classification reads the newest IQ when the queue runs it: feed the pipeline one spectrum span at a time
     // (cut at fixed sample indices) and settle after each, so the labels do not depend on how the source
     // happened to cut its blocks, nor on timing.
@@ -180,6 +187,7 @@ export class Analyzer {
   }
 
   async finish(): Promise<AnalyzeSummary> {
+    this.overload.finish();
     if (this.pipeline && this.consumer) {
       for (const f of this.pipeline.flush(this.lastTimeMs)) this.consumer.consume(f);
       await this.consumer.settle();
@@ -193,6 +201,7 @@ export class Analyzer {
       detections: this.detections,
       alarms: this.alarmCount,
       lostSamples: this.pipeline?.lostSamples ?? 0,
+      clippedFraction: this.overload.overallClippedFraction,
     };
   }
 }

@@ -193,6 +193,16 @@ export const T = {
   floorMin: { en: 'Min, dBFS', vi: 'Nhỏ nhất, dBFS' },
   floorMax: { en: 'Max, dBFS', vi: 'Lớn nhất, dBFS' },
   noData: { en: 'No data in this period.', vi: 'Không có dữ liệu trong khoảng thời gian này.' },
+  adcOverload: { en: 'ADC overload', vi: 'Quá tải ADC' },
+  adcOverloadReason: {
+    en: 'sensor overloaded (gain too high or a strong signal nearby): its detections are unreliable',
+    vi: 'trạm thu bị quá tải (độ khuếch đại quá cao hoặc có tín hiệu mạnh ở gần): kết quả phát hiện của trạm không đáng tin cậy',
+  },
+  adcOverloadAdvice: {
+    en: 'Lower the gain (or move the antenna away from / filter out the strong signal)',
+    vi: 'Hãy giảm độ khuếch đại (gain) (hoặc đặt ăng-ten xa nguồn tín hiệu mạnh / lọc bỏ tín hiệu đó)',
+  },
+  adcOverloadSamples: { en: 'of samples at the ADC limits', vi: 'số mẫu chạm giới hạn ADC' },
   levelNote: {
     en: 'Levels are dBFS: relative to the receiver’s ADC full scale, not calibrated field strength.',
     vi: 'Mức tính bằng dBFS: so với mức toàn thang của bộ ADC máy thu, không phải cường độ trường đã hiệu chuẩn.',
