@@ -72,6 +72,13 @@ export interface Assignment {
   windows?: { phase?: 'before' | 'during' | 'after'; fromMs?: number; toMs?: number }[];
   /** Watch continuously (dwell) rather than in a sweep. */
   critical?: boolean;
+  /**
+   * A band or block shared by many independent emitters (a short-range-device band under a class licence, a PMR446
+   * block, an ISM band, an amateur segment), not one user's channel: each emission inside stands on its own (no
+   * merging into a "channel user", no interference for a second emission); the mask is the band's edges and
+   * `maxLevelDbfs` applies to each emission. Absent = false.
+   */
+  shared?: boolean;
 }
 
 export interface FrequencyPlan {
