@@ -164,6 +164,11 @@ export interface CarrierSearchOptions {
    * wider). Default 256.
    */
   floorSpanBins?: number;
+  /**
+   * Measure a wide line over this fixed region (bins, inclusive, e.g. found on a longer average) by its centroid,
+   * instead of finding a line in the window: used to follow one 'resolved' line through parts of a run.
+   */
+  region?: { lo: number; hi: number; widthBins: number };
 }
 
 /** A located line. */
@@ -186,6 +191,13 @@ export interface CarrierLine {
   kind: 'cw' | 'resolved';
   /** 1σ uncertainty of `bin`, bins (see {@link lineUncertaintyBins}). */
   sigmaBins: number;
+  /**
+   * Set when the carrier rides on a pedestal (modulation around it) at least 3 dB over the receiver's noise (the
+   * quietest tenth of the band): the pedestal's level over that noise, dB. `snrDb` and `floorPower` are relative to
+   * the floor beside the line, and `sigmaBins` counts the line's width as a resolved line's; the modulation can
+   * still pull the position further (see docs/calibration.md: measure in a pause).
+   */
+  pedestalDb?: number;
   /** Bins that make up the line (inclusive): the three fitted bins (CW) or the −6 dB region (resolved). */
   regionLo: number;
   regionHi: number;
@@ -197,6 +209,11 @@ export interface CarrierLine {
 export type CarrierSearchResult =
   | { found: true; line: CarrierLine }
   | { found: false; reason: 'no-line'; bestBin: number; bestSnrDb: number; floorPower: number };
+
+/** Half-width of the neighbourhood a carrier's pedestal is measured over, bins. */
+const PEDESTAL_BINS = 8;
+/** A pedestal counts when it is this much over the noise floor (3 dB). */
+const PEDESTAL_RATIO = 2;
 
 /** A line wider than this (−3 dB, bins) is not a windowed pure carrier (Hann's is 1.44, ≤ 2 with noise). */
 const CW_MAX_WIDTH_BINS = 2.5;
@@ -257,9 +274,24 @@ export function findCarrierLine(power: ArrayLike<number>, o: CarrierSearchOption
   for (let k = lo + 1; k <= hi; k++) if ((power[k] as number) > (power[peak] as number)) peak = k;
   const peakPower = power[peak] as number;
 
+  if (o.region) return fixedRegionLine(power, lo, hi, o, keff, minSnrDb);
   const width = halfMaxWidth(power, peak);
   const rawWidth = width.lowerBins + width.upperBins;
-  const floorPower = localFloor(power, lo, hi, peak, Math.max(3, Math.ceil(rawWidth)), o.floorSpanBins ?? 256, keff);
+  const guard = Math.max(3, Math.ceil(rawWidth));
+  const noiseFloor = localFloor(power, lo, hi, peak, guard, o.floorSpanBins ?? 256, keff);
+  let floorPower = noiseFloor;
+  let pedestalDb: number | undefined;
+  if (rawWidth <= CW_MAX_WIDTH_BINS) {
+    // A carrier can ride on modulation (an FM broadcast carrier under its programme): then the floor that
+    // matters, for the SNR and for what to subtract under the fit, is the pedestal right beside the line, and
+    // what it rides on is judged against the receiver's own noise (the quietest tenth of the whole band), since
+    // a wide modulation can fill the whole search window.
+    const pedestal = medianOfBins(power, peak - PEDESTAL_BINS, peak + PEDESTAL_BINS, peak - guard, peak + guard, keff);
+    if (pedestal > PEDESTAL_RATIO * noiseFloor) floorPower = pedestal;
+    const receiverNoise = bandNoise(power, keff);
+    if (receiverNoise > 0 && floorPower > PEDESTAL_RATIO * receiverNoise)
+      pedestalDb = 10 * Math.log10(floorPower / receiverNoise);
+  }
   const rawSnr = floorPower > 0 ? peakPower / floorPower : Infinity;
   if (!(10 * Math.log10(rawSnr) >= minSnrDb)) {
     return { found: false, reason: 'no-line', bestBin: peak, bestSnrDb: 10 * Math.log10(rawSnr), floorPower };
@@ -279,10 +311,19 @@ export function findCarrierLine(power: ArrayLike<number>, o: CarrierSearchOption
       floorPower,
       widthBins: rawWidth,
       kind: 'cw',
-      sigmaBins: lineUncertaintyBins('cw', snrLinear, keff, o.window.enbwBins, rawWidth),
+      // on a pedestal the carrier's phase wanders with the modulation, which broadens the line: count the width
+      // as a resolved line's would be counted, at least
+      sigmaBins:
+        pedestalDb === undefined
+          ? lineUncertaintyBins('cw', snrLinear, keff, o.window.enbwBins, rawWidth)
+          : Math.max(
+              lineUncertaintyBins('cw', snrLinear, keff, o.window.enbwBins, rawWidth),
+              lineUncertaintyBins('resolved', snrLinear, keff, o.window.enbwBins, rawWidth),
+            ),
       regionLo: peak - 1,
       regionHi: peak + 1,
     };
+    if (pedestalDb !== undefined) line.pedestalDb = pedestalDb;
   } else {
     line = resolvedLine(power, lo, hi, peak, rawWidth, floorPower, keff, o.window.enbwBins);
   }
@@ -342,6 +383,47 @@ function resolvedLine(
     sigmaBins: lineUncertaintyBins('resolved', snrLinear, keff, enbwBins, widthBins),
     regionLo: a,
     regionHi: b,
+  };
+}
+
+/** {@link findCarrierLine} with `region`: the centroid over a given region, its floor from the window around it. */
+function fixedRegionLine(
+  power: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  o: CarrierSearchOptions,
+  keff: number,
+  minSnrDb: number,
+): CarrierSearchResult {
+  const r = o.region as { lo: number; hi: number; widthBins: number };
+  const a = Math.max(0, Math.round(r.lo));
+  const b = Math.min(power.length - 1, Math.round(r.hi));
+  const mid = (lo + hi) / 2;
+  const halfSpan = Math.max((hi - lo) / 2, (o.floorSpanBins ?? 256) / 2);
+  const floorPower = medianOfBins(power, Math.floor(mid - halfSpan), Math.ceil(mid + halfSpan), a, b, keff);
+  let peak = a;
+  let sum = 0;
+  for (let k = a; k <= b; k++) {
+    sum += power[k] as number;
+    if ((power[k] as number) > (power[peak] as number)) peak = k;
+  }
+  const rawSnr = floorPower > 0 ? (power[peak] as number) / floorPower : Infinity;
+  if (!(10 * Math.log10(rawSnr) >= minSnrDb))
+    return { found: false, reason: 'no-line', bestBin: peak, bestSnrDb: 10 * Math.log10(rawSnr), floorPower };
+  const snrLinear = Math.max(sum / (b - a + 1) - floorPower, 1e-300) / floorPower;
+  return {
+    found: true,
+    line: {
+      bin: lineCentroid(power, a, b, floorPower),
+      peakBin: peak,
+      snrDb: 10 * Math.log10(snrLinear),
+      floorPower,
+      widthBins: r.widthBins,
+      kind: 'resolved',
+      sigmaBins: lineUncertaintyBins('resolved', snrLinear, keff, o.window.enbwBins, r.widthBins),
+      regionLo: a,
+      regionHi: b,
+    },
   };
 }
 
@@ -428,13 +510,42 @@ function localFloor(
   minSpan: number,
   keff: number,
 ): number {
-  const n = power.length;
   const mid = (lo + hi) / 2;
   const halfSpan = Math.max((hi - lo) / 2, minSpan / 2);
-  const a = Math.max(0, Math.floor(mid - halfSpan));
-  const b = Math.min(n - 1, Math.ceil(mid + halfSpan));
+  return medianOfBins(power, Math.floor(mid - halfSpan), Math.ceil(mid + halfSpan), peak - guard, peak + guard, keff);
+}
+
+/**
+ * The receiver's noise per bin: the 10th percentile of the whole spectrum (outer 5 % at each edge left out: the
+ * anti-alias roll-off), corrected for that percentile's bias on a K-average Welch bin. Signals rarely fill 90 % of a
+ * dongle's band.
+ */
+function bandNoise(power: ArrayLike<number>, keff: number): number {
+  const n = power.length;
+  const a = Math.floor(n * 0.05);
+  const b = Math.ceil(n * 0.95);
+  const vals = new Float64Array(b - a);
+  for (let k = a; k < b; k++) vals[k - a] = power[k] as number;
+  vals.sort();
+  const q = vals[Math.floor(0.1 * (vals.length - 1))] as number;
+  return q / welchBinQuantile(keff, 0.1);
+}
+
+/**
+ * Mean power per bin estimated from bins [a, b] without [exLo, exHi]: their median divided by the median's bias on
+ * a K-average Welch bin (welchBinQuantile), robust to the few bins a line or spur occupies. 0 if no bin is left.
+ */
+function medianOfBins(
+  power: ArrayLike<number>,
+  a: number,
+  b: number,
+  exLo: number,
+  exHi: number,
+  keff: number,
+): number {
   const vals: number[] = [];
-  for (let k = a; k <= b; k++) if (Math.abs(k - peak) > guard) vals.push(power[k] as number);
+  for (let k = Math.max(0, a); k <= Math.min(power.length - 1, b); k++)
+    if (k < exLo || k > exHi) vals.push(power[k] as number);
   if (vals.length === 0) return 0;
   vals.sort((x, y) => x - y);
   const m = vals.length;

@@ -258,6 +258,11 @@ export class CarrierMeter {
         `the line is ${fmtHz(line.widthBins * this.binHz)} Hz wide, not a clean carrier (modulated, pulsed or ` +
           'drifting): its centre is a power centroid and only as good as the signal is symmetric',
       );
+    if (line.pedestalDb !== undefined)
+      warnings.push(
+        `the carrier rides on modulation ${line.pedestalDb.toFixed(1)} dB over the noise: measure it in a pause of ` +
+          'the modulation, or on an unmodulated reference, for full accuracy',
+      );
     if (line.second && line.second.snrDb > line.snrDb - 6)
       warnings.push(
         `a second line ${fmtHz(this.binToHz(line.second.bin) - o.referenceHz)} Hz from the reference is only ` +
@@ -306,18 +311,19 @@ export class CarrierMeter {
     const thirds = this.thirds(line);
     result.drift = driftOf(thirds, o.referenceHz, this.used / fs, warnings);
     const [t0, t1, t2] = thirds;
-    if (line.kind === 'resolved' && t0 && t1 && t2) {
-      // A wide line's shape changes with what the signal happened to carry; the scatter of the thirds' centres
-      // (standard error of their mean: s/√3) measures that where the noise formula cannot.
-      const m = (t0.offsetHz + t1.offsetHz + t2.offsetHz) / 3;
-      const s2 = ((t0.offsetHz - m) ** 2 + (t1.offsetHz - m) ** 2 + (t2.offsetHz - m) ** 2) / 2;
-      const empirical = Math.sqrt(s2 / 3);
-      if (empirical > result.uncertaintyHz) {
-        result.uncertaintyHz = empirical;
-        result.uncertaintyPpm = (empirical / o.referenceHz) * 1e6;
+    if (t0 && t1 && t2) {
+      // The noise formula knows nothing of a line that wanders: modulation under a carrier, the changing shape of a
+      // wide line, a drift that is not steady. The thirds' departure from a straight line, e = t0 − 2·t1 + t2, has
+      // variance 6σ² for independent thirds of spread σ (one degree of freedom, so it is a rough figure), and a
+      // steady drift does not enter it. Neither figure may claim less than that.
+      const e = t0.offsetHz - 2 * t1.offsetHz + t2.offsetHz;
+      const perThird = Math.abs(e) / Math.sqrt(6);
+      const ofMean = perThird / Math.sqrt(3);
+      if (ofMean > result.uncertaintyHz) {
+        result.uncertaintyHz = ofMean;
+        result.uncertaintyPpm = (ofMean / o.referenceHz) * 1e6;
       }
-      // and the difference of two thirds scatters by s·√2, whatever the noise formula says
-      if (result.drift) result.drift.uncertaintyHz = Math.max(result.drift.uncertaintyHz, Math.sqrt(2 * s2));
+      if (result.drift) result.drift.uncertaintyHz = Math.max(result.drift.uncertaintyHz, perThird * Math.SQRT2);
     }
     return result;
   }
@@ -346,6 +352,9 @@ export class CarrierMeter {
         minSnrDb: this.o.minSnrDb ?? 10,
         // the floor from the whole window, not just the narrowed search
         floorSpanBins: this.hiBin - this.loBin + 1,
+        // a wide line is followed over the region the whole run found, by the same centroid
+        region:
+          line.kind === 'resolved' ? { lo: line.regionLo, hi: line.regionHi, widthBins: line.widthBins } : undefined,
       });
       per.push(
         r.found

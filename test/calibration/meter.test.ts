@@ -96,6 +96,47 @@ describe('CarrierMeter', () => {
     expect(r.offsetHz).toBeLessThan(-440);
   });
 
+  it('does not claim more precision than the thirds agree to (a carrier that wanders)', () => {
+    const third = 0.6 / 3;
+    // 0, +40, 0 Hz: no steady drift, but a spread the noise formula cannot see
+    const r = measure({
+      centerHz: CENTER,
+      sampleRateHz: FS,
+      durationS: 0.6,
+      emitters: [0, 40, 0].map((df, k) => ({
+        id: `R${k}`,
+        kind: 'tone' as const,
+        centerHz: REF + df,
+        levelDbfs: -45,
+        schedule: { windows: [{ fromS: k * third, toS: (k + 1) * third }] },
+      })),
+    });
+    const d = r.drift!;
+    const e = d.first.offsetHz - 2 * d.middle!.offsetHz + d.last.offsetHz;
+    expect(e).toBeLessThan(-60);
+    expect(r.uncertaintyHz).toBeCloseTo(Math.abs(e) / Math.sqrt(18), 6);
+    expect(d.uncertaintyHz).toBeCloseTo(Math.abs(e) / Math.sqrt(3), 6);
+    expect(Math.abs(d.driftHz)).toBeLessThan(d.uncertaintyHz);
+  });
+
+  it('measures a broadcast FM carrier under its programme within its stated uncertainty', () => {
+    const fmRef = 98_500_000;
+    const r = measure(
+      {
+        centerHz: fmRef - 200_000,
+        sampleRateHz: FS,
+        durationS: 0.6,
+        emitters: [{ id: 'FM', kind: 'wfm', centerHz: fmRef, levelDbfs: -30, stereo: false }],
+        impairments: { ppm: synthPpmFor(-20) },
+      },
+      { referenceHz: fmRef },
+    );
+    expect(Math.abs(r.ppm - -20)).toBeLessThan(3 * r.uncertaintyPpm);
+    expect(r.uncertaintyPpm).toBeLessThan(0.05);
+    // but it says the carrier is not alone
+    expect(r.warnings.join('\n')).toMatch(/the carrier rides on modulation \d+\.\d dB over the noise/);
+  });
+
   it('restarts frames after lost samples and ignores blocks at another tuning, saying so', () => {
     let n = 0;
     const r = measure(

@@ -267,3 +267,72 @@ describe('uncertainty and sizing rules', () => {
     expect(carrierFftSize(24_000_000)).toBe(65536);
   });
 });
+
+describe('findCarrierLine on carriers that are not alone', () => {
+  it('measures a carrier riding on modulation against the pedestal beside it', () => {
+    const toneHz = FC + 80_000 + 0.25 * BIN_HZ;
+    const av = averaged(
+      [
+        { id: 'T', kind: 'tone', centerHz: toneHz, levelDbfs: levelFor(25) },
+        // a 6 kHz noise band 12 dB over the noise floor per bin, centred on the carrier
+        {
+          id: 'M',
+          kind: 'barrage',
+          centerHz: toneHz,
+          levelDbfs: levelFor(12) + 10 * Math.log10(6000 / BIN_HZ / 1.5),
+          bandwidthHz: 6000,
+        },
+      ],
+      { frames: 48 },
+    );
+    const r = search(av, FC + 80_000, 40_000);
+    expect(r.found).toBe(true);
+    if (!r.found) return;
+    expect(r.line.kind).toBe('cw');
+    expect(r.line.pedestalDb).toBeGreaterThan(10);
+    expect(r.line.pedestalDb).toBeLessThan(14);
+    // 25 dB over the noise is ~13 dB over a 12 dB pedestal
+    expect(r.line.snrDb).toBeGreaterThan(11);
+    expect(r.line.snrDb).toBeLessThan(15);
+    expect(Math.abs(hzOf(r.line.bin) - toneHz)).toBeLessThan(4 * r.line.sigmaBins * BIN_HZ);
+  });
+
+  it('a clean carrier has no pedestal', () => {
+    const av = averaged([{ id: 'T', kind: 'tone', centerHz: FC + 1000, levelDbfs: levelFor(30) }]);
+    const r = search(av, FC + 1000, 5000);
+    expect(r.found && r.line.pedestalDb).toBe(undefined);
+  });
+
+  it('follows a wide line over a given region (as the drift thirds do)', () => {
+    const centre = FC - 150_000;
+    const av = averaged([{ id: 'B', kind: 'barrage', centerHz: centre, levelDbfs: -45, bandwidthHz: 3000 }], {
+      frames: 32,
+    });
+    const whole = search(av, centre, 20_000);
+    expect(whole.found).toBe(true);
+    if (!whole.found) return;
+    const c = N / 2 + (centre - FC) / BIN_HZ;
+    const r = findCarrierLine(av.spectrum(), {
+      loBin: c - 60,
+      hiBin: c + 60,
+      window: av.window,
+      effectiveFrames: av.effectiveFrames(av.totalFrames),
+      region: { lo: whole.line.regionLo, hi: whole.line.regionHi, widthBins: whole.line.widthBins },
+    });
+    expect(r.found).toBe(true);
+    if (!r.found) return;
+    expect(r.line.kind).toBe('resolved');
+    expect(r.line.regionLo).toBe(whole.line.regionLo);
+    expect(r.line.bin).toBeCloseTo(whole.line.bin, 2);
+    // nothing there: the same region on noise alone is refused
+    const empty = averaged([], { frames: 32 });
+    const none = findCarrierLine(empty.spectrum(), {
+      loBin: c - 60,
+      hiBin: c + 60,
+      window: empty.window,
+      effectiveFrames: empty.effectiveFrames(empty.totalFrames),
+      region: { lo: whole.line.regionLo, hi: whole.line.regionHi, widthBins: whole.line.widthBins },
+    });
+    expect(none.found).toBe(false);
+  });
+});
