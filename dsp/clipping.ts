@@ -127,7 +127,10 @@ export interface ClipWindow {
   /** Time of the window's first and one-past-last sample, ms. */
   startMs: number;
   endMs: number;
-  /** Complex samples in the window, and those with I or Q at the ADC limit. */
+  /**
+   * Complex samples in the window, and those with I or Q at the ADC limit. Both 0 only for the end-of-stream
+   * decision of {@link OverloadDetector.finish} after a complete window (its fraction repeats that window's).
+   */
   samples: number;
   clipped: number;
   /** clipped / samples, 0–1. */
@@ -231,8 +234,28 @@ export class OverloadDetector {
    * threshold but shorter than `raiseAfterS`, raises (there will be no more evidence). Returns the closed window.
    */
   finish(): ClipWindow | null {
-    if (this.winSamples === 0) return null;
-    const w = this.closeWindow(this.lastEndMs, true);
+    if (this.winSamples > 0) return this.closeWindow(this.lastEndMs, true);
+    const last = this.last;
+    if (this.overloaded || !last || this.runStartMs === null || this.runStartMs !== this.streamStartMs) return null;
+    // The stream ended exactly on a window boundary, over the threshold from its start: decide on what there is.
+    this.overloaded = true;
+    this.episodeStartMs = this.runStartMs;
+    const w: ClipWindow = {
+      startMs: last.endMs,
+      endMs: last.endMs,
+      samples: 0,
+      clipped: 0,
+      fraction: last.fraction,
+      overloaded: true,
+      transition: 'raise',
+      sinceMs: this.runStartMs,
+      peakFraction: this.peak,
+      wholeStream: true,
+    };
+    this.runStartMs = null;
+    this.runS = 0;
+    this.last = w;
+    this.onWindow(w);
     return w;
   }
 
