@@ -4,9 +4,13 @@
  * - inside an assignment but too wide or off-centre → out-of-mask
  * - channel power above the assignment's maxLevelDbfs → over-power (clears 1 dB below, hysteresis)
  * - a second emission inside an assignment that already has its licensed user → interference
+ * Shared bands (Assignment.shared: SRD/ISM bands, a PMR446 block) have no licensed user: every emission inside is
+ * judged on its own — out-of-mask only when it reaches past the band's edges, over-power against the band's
+ * maxLevelDbfs, never interference — and each gets its own alarm (keyed by emission). Outside its time windows a
+ * shared band is not active, so its emissions are unlicensed like any other.
  * Wide emissions inside a range the jamming detector already alarms on are left to the jamming alarm.
  */
-import { matchAssignment } from '../plan/match.ts';
+import { matchAssignment, type AssignmentMatch } from '../plan/match.ts';
 import { activeAssignments } from '../plan/windows.ts';
 import type { Assignment, FrequencyPlan, TrackedEmission } from '../types.ts';
 import type { AlarmCondition } from './condition.ts';
@@ -21,6 +25,13 @@ export interface RuleContext {
   jammedRanges?: { startHz: number; stopHz: number }[];
   /** Whether an over-power alarm is active on this assignment (for the clearing hysteresis). */
   overPowerActive?: (assignmentId: string) => boolean;
+  /**
+   * Whether the alarm with this de-duplication key (AlarmCondition.key, kept in the alarm's `detail.key`) is active.
+   * In a shared band over-power is per emission (key `over-power|<assignment>|<emission>`), so its clearing
+   * hysteresis is too; without this callback {@link overPowerActive} of the band is used (any emission over the
+   * limit then lowers the limit of all others in the band by the hysteresis).
+   */
+  alarmActive?: (key: string) => boolean;
   /**
    * Whether an interference alarm is active on this assignment. In a wide channel the user's centre and width are
    * then measured on a spectrum that may still hold the interferer (merged into one piece while it is not reported
@@ -82,6 +93,10 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
       continue;
     }
     const a = m.assignment;
+    if (a.shared) {
+      out.push(...sharedBandConditions(em, a, m.relation, ctx, base(em), held(em)));
+      continue;
+    }
     // Inside a wide channel (≥ 20 bins, e.g. a 200 kHz microphone), narrow lines are the user's own spectral lines
     // far more often than anything else: they are left to the CW-jammer detector instead of the mask rules.
     if (a.bandwidthHz >= 20 * ctx.binHz && em.bandwidthHz < (ctx.minWideChannelBins ?? 5) * ctx.binHz) continue;
@@ -168,23 +183,82 @@ export function evaluateEmissions(emissions: readonly TrackedEmission[], ctx: Ru
           detail: maskDetail(a, em, m.relation, m.offsetHz),
         });
       }
-      if (a.maxLevelDbfs !== undefined) {
-        const limit = ctx.overPowerActive?.(a.id) ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
-        // A sudden rise waits a little longer than the other holds: a barrage lifting every microphone channel or a
-        // CW jammer on a PMR channel needs ~0.6 s to be reported as jamming, and its energy must not be called
-        // over-power first.
-        const stepHold = ctx.powerStepHoldMs ?? 700;
-        const stepped = ctx.timeMs - (em.powerStepMs ?? -Infinity) < stepHold || ctx.timeMs - em.firstSeenMs < stepHold;
-        if (em.channelPowerDbfs > limit && !stepped) {
-          out.push({
-            ...base(em),
-            kind: 'over-power',
-            severity: a.critical ? 'critical' : 'major',
-            assignmentId: a.id,
-            detail: { maxLevelDbfs: a.maxLevelDbfs, excessDb: round(em.channelPowerDbfs - a.maxLevelDbfs) },
-          });
-        }
+      if (overPower(em, a, ctx, ctx.overPowerActive?.(a.id) === true)) {
+        out.push({
+          ...base(em),
+          kind: 'over-power',
+          severity: a.critical ? 'critical' : 'major',
+          assignmentId: a.id,
+          detail: { maxLevelDbfs: a.maxLevelDbfs, excessDb: round(em.channelPowerDbfs - a.maxLevelDbfs!) },
+        });
       }
+    });
+  }
+  return out;
+}
+
+/**
+ * Whether an emission's channel power is over its assignment's `maxLevelDbfs` (less the hysteresis while the alarm
+ * stands), once it has been on (and steady in power) long enough.
+ */
+function overPower(em: TrackedEmission, a: Assignment, ctx: RuleContext, standing: boolean): boolean {
+  if (a.maxLevelDbfs === undefined) return false;
+  const limit = standing ? a.maxLevelDbfs - (ctx.overPowerHysteresisDb ?? 1) : a.maxLevelDbfs;
+  // A sudden rise waits a little longer than the other holds: a barrage lifting every microphone channel or a
+  // CW jammer on a PMR channel needs ~0.6 s to be reported as jamming, and its energy must not be called
+  // over-power first.
+  const stepHold = ctx.powerStepHoldMs ?? 700;
+  const stepped = ctx.timeMs - (em.powerStepMs ?? -Infinity) < stepHold || ctx.timeMs - em.firstSeenMs < stepHold;
+  return em.channelPowerDbfs > limit && !stepped;
+}
+
+/**
+ * One emission inside a shared band: any number of emitters may use the band at once, each at its own frequency and
+ * width, so there is no licensed user to compare with (no interference) and no channel centre to be off (the mask
+ * is the band's edges only). Conditions carry a key per emission, so two emitters spilling over the edges or over
+ * the limit are two alarms, not one alarm per band.
+ */
+function sharedBandConditions(
+  em: TrackedEmission,
+  a: Assignment,
+  relation: AssignmentMatch['relation'],
+  ctx: RuleContext,
+  base: Omit<AlarmCondition, 'kind' | 'severity' | 'assignmentId' | 'detail'>,
+  held: boolean,
+): AlarmCondition[] {
+  const out: AlarmCondition[] = [];
+  if (relation === 'beyond-edges' && !held) {
+    const bandLoHz = a.centerHz - a.bandwidthHz / 2;
+    const bandHiHz = a.centerHz + a.bandwidthHz / 2;
+    const loHz = em.centerHz - em.bandwidthHz / 2;
+    const hiHz = em.centerHz + em.bandwidthHz / 2;
+    out.push({
+      ...base,
+      kind: 'out-of-mask',
+      severity: a.critical ? 'major' : 'minor',
+      assignmentId: a.id,
+      key: `out-of-mask|${a.id}|${em.id}`,
+      detail: {
+        reason: 'beyond-edges',
+        shared: true,
+        assignedCenterHz: a.centerHz,
+        assignedBandwidthHz: a.bandwidthHz,
+        measuredBandwidthHz: Math.round(em.bandwidthHz),
+        beyondLowHz: Math.round(Math.max(0, bandLoHz - loHz)),
+        beyondHighHz: Math.round(Math.max(0, hiHz - bandHiHz)),
+      },
+    });
+  }
+  const key = `over-power|${a.id}|${em.id}`;
+  const standing = ctx.alarmActive ? ctx.alarmActive(key) : ctx.overPowerActive?.(a.id) === true;
+  if (overPower(em, a, ctx, standing)) {
+    out.push({
+      ...base,
+      kind: 'over-power',
+      severity: a.critical ? 'critical' : 'major',
+      assignmentId: a.id,
+      key,
+      detail: { shared: true, maxLevelDbfs: a.maxLevelDbfs, excessDb: round(em.channelPowerDbfs - a.maxLevelDbfs!) },
     });
   }
   return out;

@@ -6,6 +6,9 @@
  * - merge: fragments of one wideband emission (FM with discrete spectral lines, e.g. wireless microphones) that
  *   lie inside the same assignment with gaps of at most `mergeGapFraction` of its bandwidth are joined.
  * Re-measured parts use the same definitions as dsp/emissions (noise-subtracted power-weighted centre, 99 % OBW).
+ * Shared bands (Assignment.shared: an SRD/ISM band, a PMR446 block) have no single user whose spectrum could be
+ * cut into fragments: inside them every emission stands on its own, exactly as with no plan (no split, no merge, no
+ * skirts); the tracker still matches each one to the band.
  */
 import type { Emission } from '../../dsp/types.ts';
 import type { Assignment } from '../types.ts';
@@ -106,7 +109,15 @@ export interface RefineOptions {
 }
 
 /** A channel at least this many bins wide is "wide" (a 200 kHz microphone channel is 170 bins at 2.4 MS/s). */
-const WIDE_CHANNEL_BINS = 20;
+export const WIDE_CHANNEL_BINS = 20;
+
+/**
+ * Whether an assignment is a wide channel of one user (≥ {@link WIDE_CHANNEL_BINS} bins of `binHz`, Hz): the user's
+ * FM spectrum is kept whole there and narrow pieces inside it are taken for its lines. A shared band never is.
+ */
+export function isWideChannel(a: Assignment, binHz: number): boolean {
+  return !a.shared && a.bandwidthHz >= WIDE_CHANNEL_BINS * binHz;
+}
 
 export function refineEmissions(
   ems: Emission[],
@@ -120,7 +131,8 @@ export function refineEmissions(
   const mergeGapFraction = opts.mergeGapFraction ?? 0.1;
   if (!active.length || !ems.length) return ems;
   const bin = (hz: number) => (hz - g.startHz) / g.binHz;
-  const inView = active.filter((a) => bin(a.centerHz) >= 0 && bin(a.centerHz) < psdLin.length);
+  // A shared band is left out entirely: what lies inside it is refined as if there were no plan there.
+  const inView = active.filter((a) => !a.shared && bin(a.centerHz) >= 0 && bin(a.centerHz) < psdLin.length);
   if (!inView.length) return ems;
   // Split.
   const split: Emission[] = [];
@@ -168,7 +180,7 @@ export function refineEmissions(
       }
     }
     if (!home) loose.push(e);
-    else if (home.bandwidthHz >= WIDE_CHANNEL_BINS * g.binHz) groups.get(home)!.push(e);
+    else if (isWideChannel(home, g.binHz)) groups.get(home)!.push(e);
   }
   const out: Emission[] = [...loose];
   for (const [a, frs] of groups) {
@@ -177,7 +189,7 @@ export function refineEmissions(
       continue;
     }
     const carrier = frs.reduce((x, y) => (y.peakDbfs > x.peakDbfs ? y : x));
-    const wide = a.bandwidthHz >= WIDE_CHANNEL_BINS * g.binHz;
+    const wide = isWideChannel(a, g.binHz);
     if (wide) {
       // A wide channel's user (FM microphone) moves its power across the channel with the audio and the extractor
       // cuts it at interior dips: every fragment is the user's, except a separate band that has persisted in place
@@ -346,6 +358,7 @@ export function dropSkirts(
 /**
  * Drop weak pieces lying just beyond a busy assignment's edge (within `reachFraction` of its bandwidth) when an
  * emission centred in that assignment is at least `marginDb` stronger (peak): the user's skirts, not an emitter.
+ * Not next to a shared band: it has no user, and a quarter of a 1.74 MHz SRD band would reach 435 kHz past it.
  */
 export function dropEdgeSkirts(
   strong: readonly Emission[],
@@ -357,6 +370,7 @@ export function dropEdgeSkirts(
   if (!active.length) return weak;
   return weak.filter((w) => {
     for (const a of active) {
+      if (a.shared) continue;
       const beyond = Math.abs(w.centerHz - a.centerHz) - a.bandwidthHz / 2;
       if (beyond < 0 || beyond > reachFraction * a.bandwidthHz) continue;
       const user = strong.some(

@@ -12,3 +12,4 @@ export { parseEmissionDesignator, formatDesignatorBandwidth, type EmissionDesign
 export { activeAssignments, isAssignmentActive, phaseAt, assignmentIntervals } from './windows.ts';
 export { TUNABLE_MIN_HZ, TUNABLE_MAX_HZ } from './validate.ts';
 export { matchAssignment, type AssignmentMatch } from './match.ts';
+export { planHints } from './hints.ts';

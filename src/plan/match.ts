@@ -5,9 +5,11 @@ export interface AssignmentMatch {
   assignment: Assignment | null;
   /**
    * `ok`: inside the channel and within the mask; `too-wide`: wider than the assignment; `off-centre`: its
-   * centre is further from the assigned one than allowed; `none`: outside every assignment.
+   * centre is further from the assigned one than allowed; `beyond-edges`: in a shared band (Assignment.shared),
+   * where any centre and width inside the band are fine, the emission reaches past the band's edges; `none`:
+   * outside every assignment.
    */
-  relation: 'ok' | 'too-wide' | 'off-centre' | 'none';
+  relation: 'ok' | 'too-wide' | 'off-centre' | 'beyond-edges' | 'none';
   /** Centre offset from the assignment, Hz (0 when none). */
   offsetHz: number;
 }
@@ -48,6 +50,16 @@ export function matchAssignment(
   }
   if (!best) return { assignment: null, relation: 'none', offsetHz: 0 };
   const offsetHz = centerHz - best.centerHz;
+  if (best.shared) {
+    // A shared band has no user whose centre and width could be wrong, only edges. The same ±(widthFactor − 1)
+    // measurement allowance as a channel's width, taken on the emission's own width at each edge (plus a bin).
+    const allowHz = Math.max(((widthFactor - 1) / 2) * bandwidthHz, 0) + res;
+    const spill = Math.max(
+      best.centerHz - best.bandwidthHz / 2 - (centerHz - bandwidthHz / 2),
+      centerHz + bandwidthHz / 2 - (best.centerHz + best.bandwidthHz / 2),
+    );
+    return { assignment: best, relation: spill > allowHz ? 'beyond-edges' : 'ok', offsetHz };
+  }
   if (Math.abs(offsetHz) > offsetFraction * best.bandwidthHz + res)
     return { assignment: best, relation: 'off-centre', offsetHz };
   if (bandwidthHz > best.bandwidthHz * widthFactor + 2 * res)

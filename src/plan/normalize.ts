@@ -40,6 +40,7 @@ const ASSIGNMENT_FIELDS = new Set([
   'maxLevelDbfs',
   'windows',
   'critical',
+  'shared',
   'name',
   'label',
   'channel',
@@ -250,22 +251,45 @@ function normalizeAssignment(a: unknown, path: string, problems: PathProblem[]):
       });
     else out.maxLevelDbfs = v;
   }
-  if (a.critical !== undefined) {
-    if (typeof a.critical === 'boolean') out.critical = a.critical;
-    else if (a.critical === 'true' || a.critical === 'yes' || a.critical === '1') out.critical = true;
-    else if (a.critical === 'false' || a.critical === 'no' || a.critical === '0' || a.critical === '')
-      out.critical = false;
-    else
-      problems.push({
-        path: `${path}.critical`,
-        message: `critical must be true or false, got ${describe(a.critical)}`,
-      });
-  }
+  const critical = flagField(a, 'critical', 'critical must be true or false', path, problems);
+  if (critical !== undefined) out.critical = critical;
+  const shared = flagField(
+    a,
+    'shared',
+    'shared must be true (a band or block shared by many emitters) or false (one user’s channel)',
+    path,
+    problems,
+  );
+  if (shared !== undefined) out.shared = shared;
   if (a.windows !== undefined) {
     const w = normalizeWindows(a.windows, `${path}.windows`, problems);
     if (w) out.windows = w;
   }
   return problems.length === before ? out : out.id || Number.isFinite(out.centerHz) ? out : null;
+}
+
+/**
+ * A yes/no field: a boolean, or (CSV cells, YAML 1.2 where `yes` is a string) true/false, yes/no, 1/0 in any case;
+ * an empty CSV cell is false. Anything else is a problem at the field, and undefined is returned.
+ */
+function flagField(
+  a: Record<string, unknown>,
+  name: string,
+  what: string,
+  path: string,
+  problems: PathProblem[],
+): boolean | undefined {
+  const v = a[name];
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === 0) return v === 1;
+  if (typeof v === 'string') {
+    const t = v.trim().toLowerCase();
+    if (t === 'true' || t === 'yes' || t === '1') return true;
+    if (t === 'false' || t === 'no' || t === '0' || t === '') return false;
+  }
+  problems.push({ path: `${path}.${name}`, message: `${what}, got ${describe(v)}` });
+  return undefined;
 }
 
 function normalizeWindows(v: unknown, path: string, problems: PathProblem[]): Assignment['windows'] | null {

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { PlanError, type ErrorLocation } from '../errors.ts';
 import type { FrequencyPlan } from '../types.ts';
+import { planHints } from './hints.ts';
 import { normalizePlan, type PathProblem } from './normalize.ts';
 import { validatePlanSemantics } from './validate.ts';
 
@@ -18,6 +19,8 @@ export interface PlanProblem {
 export interface PlanParseResult {
   plan: FrequencyPlan;
   problems: PlanProblem[];
+  /** Advice on a plan without problems (see {@link planHints}), located like the problems; never a reason to reject. */
+  hints?: PlanProblem[];
 }
 
 export function formatFromName(file: string): PlanFormat {
@@ -82,7 +85,8 @@ function finish(raw: unknown, defaultName: string, locate: (path: string) => Err
   const all: PathProblem[] = [...problems];
   // Semantic checks only make sense on fields that parsed; they skip NaN entries themselves.
   all.push(...validatePlanSemantics(plan));
-  return { plan, problems: all.map((p) => ({ location: locate(p.path), message: p.message })) };
+  const located = (ps: PathProblem[]) => ps.map((p) => ({ location: locate(p.path), message: p.message }));
+  return { plan, problems: located(all), hints: all.length ? [] : located(planHints(plan)) };
 }
 
 /** Reads, parses and validates a plan file; throws PlanError (every problem) or a read error. */
@@ -158,7 +162,8 @@ const CSV_NUMERIC = new Set(['centerHz', 'bandwidthHz', 'maxLevelDbfs', 'centerM
 
 /**
  * CSV: a header row naming assignment fields (id, centerHz, bandwidthHz, emission, service, licensee,
- * maxLevelDbfs, critical, windows), one assignment per row; `#` lines are comments. `windows` holds
+ * maxLevelDbfs, critical, shared, windows), one assignment per row; `#` lines are comments. `critical` and
+ * `shared` take true/false, yes/no or 1/0 (empty = false). `windows` holds
  * phases or ISO intervals separated by `;` (e.g. `before;during` or `2026-05-01T08:00Z/2026-05-01T12:00Z`).
  */
 function parseCsvPlan(text: string, file: string | undefined, defaultName: string): PlanParseResult {

@@ -29,7 +29,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) [BW_ERR_PLAN_INVALID]`);
     return 1;
   }
-  const { plan, problems } = parsePlanText(text, { file });
+  const { plan, problems, hints } = parsePlanText(text, { file });
   if (problems.length) {
     io.err(`${file}: ${problems.length} problem(s):`);
     for (const p of problems) io.err(`  ${formatLocation(p.location)}: ${p.message}`);
@@ -44,5 +44,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `${plan.phases?.length ?? 0} phase(s)` +
       (plan.assignments.length ? `, ${(lo / 1e6).toFixed(4)}-${(hi / 1e6).toFixed(4)} MHz` : ''),
   );
+  // Advice only: the plan is valid and the exit code stays 0.
+  for (const h of hints ?? []) io.out(`  hint: ${formatLocation(h.location)}: ${h.message}`);
   return 0;
 }
