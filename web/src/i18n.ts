@@ -63,6 +63,10 @@ const vi = {
   sampleLoss: 'Mất mẫu',
   sampleRate: 'Tốc độ lấy mẫu',
   lastData: 'Dữ liệu cuối',
+  adcOverload: 'Quá tải ADC',
+  adcOverloadAdvice: 'Giảm độ khuếch đại (gain)',
+  adcOverloadHint:
+    'Trạm thu bị quá tải (độ khuếch đại quá cao hoặc có tín hiệu mạnh ở gần): kết quả phát hiện không đáng tin cậy. Hãy giảm độ khuếch đại (gain).',
   time: 'Thời gian',
   severity: 'Mức độ',
   kind: 'Loại cảnh báo',
@@ -145,6 +149,22 @@ const vi = {
   ongoing: 'đang ghi',
   noRecordings: 'Chưa có bản ghi',
   cannotRecord: 'Hệ thống giám sát không hỗ trợ ghi theo yêu cầu',
+  // emission classes (src/types.ts EMISSION_CLASSES): key 'class.' + class
+  'class.nfm': 'Điều tần băng hẹp (NFM)',
+  'class.wfm': 'Điều tần băng rộng (WFM, phát thanh FM)',
+  'class.am': 'Điều biên (AM)',
+  'class.cw': 'Sóng mang không điều chế (CW)',
+  'class.fsk4': 'Điều chế số 4FSK (DMR/dPMR)',
+  'class.ofdm': 'Điều chế số OFDM',
+  'class.mic': 'Micro không dây',
+  'class.jam-barrage': 'Thiết bị gây nhiễu dải rộng',
+  'class.jam-cw': 'Thiết bị gây nhiễu sóng mang (CW)',
+  'class.jam-sweep': 'Thiết bị gây nhiễu quét tần',
+  'class.jam-pulse': 'Thiết bị gây nhiễu xung',
+  'class.unknown': 'Chưa xác định',
+  'class.ook': 'Khóa đóng-mở sóng mang (OOK/ASK, thiết bị cự ly ngắn)',
+  'class.tdma': 'Cụm phát TDMA/TDD (DMR, TETRA, GSM, LTE TDD)',
+  'class.pulse-pos': 'Xung trả lời điều chế vị trí xung (SSR, Mode S)',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -207,6 +227,10 @@ const en: Record<MessageKey, string> = {
   sampleLoss: 'Sample loss',
   sampleRate: 'Sample rate',
   lastData: 'Last data',
+  adcOverload: 'ADC overload',
+  adcOverloadAdvice: 'Lower the gain',
+  adcOverloadHint:
+    'Sensor overloaded (gain too high or a strong signal nearby): its detections are unreliable. Lower the gain.',
   time: 'Time',
   severity: 'Severity',
   kind: 'Alarm kind',
@@ -289,6 +313,22 @@ const en: Record<MessageKey, string> = {
   ongoing: 'recording',
   noRecordings: 'No recordings yet',
   cannotRecord: 'The monitor cannot record on demand',
+  // emission classes (src/types.ts EMISSION_CLASSES): key 'class.' + class
+  'class.nfm': 'Narrowband FM',
+  'class.wfm': 'Wideband FM (broadcast)',
+  'class.am': 'AM',
+  'class.cw': 'Unmodulated carrier (CW)',
+  'class.fsk4': '4FSK digital (DMR/dPMR)',
+  'class.ofdm': 'OFDM digital',
+  'class.mic': 'Wireless microphone',
+  'class.jam-barrage': 'Barrage jammer',
+  'class.jam-cw': 'CW jammer',
+  'class.jam-sweep': 'Sweep jammer',
+  'class.jam-pulse': 'Pulse jammer',
+  'class.unknown': 'Unclassified',
+  'class.ook': 'On-off keyed telemetry (OOK/ASK, short-range devices)',
+  'class.tdma': 'TDMA/TDD bursts (DMR, TETRA, GSM, TD-LTE)',
+  'class.pulse-pos': 'Pulse-position replies (SSR, Mode S)',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { vi, en };

@@ -1,7 +1,26 @@
-/** Sensor panel: each dongle's mode, state, centre frequency, sample rate, sample loss and last data age. */
+/**
+ * Sensor panel: each dongle's mode, state, centre frequency, sample rate, sample loss, last data age and, when its
+ * ADC is overloaded, the clipped-sample fraction.
+ */
 import type { SensorStatus } from '../../src/types.ts';
 import { h } from './dom.ts';
 import { formatHz, formatMHz, formatNumber, formatTime, t } from './i18n.ts';
+
+/**
+ * Clipped fraction (0–1) above which the panel shows the overload even before the alarm's 2 s persistence: the
+ * raise threshold of dsp/clipping.ts DEFAULT_OVERLOAD_THRESHOLDS (not imported: the console bundles no DSP code).
+ */
+export const ADC_OVERLOAD_SHOW_FRACTION = 0.01;
+
+/**
+ * The clipped fraction as shown ("3,2 %" in Vietnamese) while the sensor is overloaded (alarm condition) or its
+ * latest window is over the threshold; null otherwise (nothing is shown).
+ */
+export function adcOverloadPct(s: Pick<SensorStatus, 'clippedFraction' | 'adcOverload'>): string | null {
+  const f = s.clippedFraction;
+  if (!s.adcOverload && !(f !== undefined && f > ADC_OVERLOAD_SHOW_FRACTION)) return null;
+  return f === undefined ? '—' : `${formatNumber(f * 100, 1)} %`;
+}
 
 export class SensorsPanel {
   readonly sensors = new Map<string, SensorStatus>();
@@ -33,7 +52,8 @@ export class SensorsPanel {
         const total = s.samplesReceived + s.samplesLost;
         const lossPct = total > 0 ? (100 * s.samplesLost) / total : 0;
         const ageS = s.lastDataMs === null ? null : Math.max(0, (now - s.lastDataMs) / 1000);
-        const healthy = s.state === 'running' && s.samplesLost === 0 && (ageS === null || ageS < 5);
+        const overload = adcOverloadPct(s);
+        const healthy = s.state === 'running' && s.samplesLost === 0 && (ageS === null || ageS < 5) && !overload;
         const warn = s.state === 'running' || s.state === 'retuning';
         const li = h(
           'li',
@@ -64,6 +84,15 @@ export class SensorsPanel {
             ),
             h('dt', {}, t('lastData')),
             h('dd', {}, s.lastDataMs === null ? '—' : formatTime(s.lastDataMs)),
+            // "Quá tải ADC 3,2 % · Giảm độ khuếch đại (gain)": the figure and what to do; the reason in the tooltip.
+            overload ? h('dt', { class: 'adc-overload' }, t('adcOverload')) : null,
+            overload
+              ? h(
+                  'dd',
+                  { class: 'adc-overload bad', title: t('adcOverloadHint') },
+                  `${overload} · ${t('adcOverloadAdvice')}`,
+                )
+              : null,
           ),
         );
         li.onclick = () => this.onSelect(s.id);
