@@ -286,7 +286,7 @@ export function findCarrierLine(power: ArrayLike<number>, o: CarrierSearchOption
     // matters, for the SNR and for what to subtract under the fit, is the pedestal right beside the line, and
     // what it rides on is judged against the receiver's own noise (the quietest tenth of the whole band), since
     // a wide modulation can fill the whole search window.
-    const pedestal = medianOfBins(power, peak - PEDESTAL_BINS, peak + PEDESTAL_BINS, peak - guard, peak + guard, keff);
+    const pedestal = pedestalBeside(power, peak, guard, noiseFloor, o.window, keff);
     if (pedestal > PEDESTAL_RATIO * noiseFloor) floorPower = pedestal;
     const receiverNoise = bandNoise(power, keff);
     if (receiverNoise > 0 && floorPower > PEDESTAL_RATIO * receiverNoise)
@@ -299,10 +299,7 @@ export function findCarrierLine(power: ArrayLike<number>, o: CarrierSearchOption
 
   let line: CarrierLine;
   if (rawWidth <= CW_MAX_WIDTH_BINS) {
-    // the window fit assumes a tone and nothing else: take the floor out of the three bins first
-    const tri = new Float64Array(3);
-    for (let j = 0; j < 3; j++) tri[j] = Math.max((power[peak - 1 + j] as number) - floorPower, 1e-300);
-    const fit = o.window.kind === 'hann' ? hannFit(tri, o.window) : interpolatePeak(tri, 1, o.window);
+    const fit = fitCarrier(power, peak, floorPower, o.window);
     const snrLinear = Math.max(fit.power, 1e-300) / floorPower;
     line = {
       bin: peak - 1 + fit.bin,
@@ -455,6 +452,44 @@ export function lineCentroid(power: ArrayLike<number>, a: number, b: number, flo
     swk += w * k;
   }
   return sw > 0 ? swk / sw : (a + b) / 2;
+}
+
+/** The window fit on bins peak−1..peak+1 (bin on a 0..2 scale, tone power per bin), after taking the floor out. */
+function fitCarrier(
+  power: ArrayLike<number>,
+  peak: number,
+  floorPower: number,
+  window: WindowInfo,
+): { bin: number; power: number } {
+  // the fit assumes a tone and nothing else
+  const tri = new Float64Array(3);
+  for (let j = 0; j < 3; j++) tri[j] = Math.max((power[peak - 1 + j] as number) - floorPower, 1e-300);
+  return window.kind === 'hann' ? hannFit(tri, window) : interpolatePeak(tri, 1, window);
+}
+
+/**
+ * Mean power per bin of what lies under a carrier, from the bins within PEDESTAL_BINS of it (outside `guard`),
+ * after removing the carrier's own window leakage there (a 60 dB carrier's Hann skirt is still 20–30 dB over the
+ * noise 4–8 bins away; it is not a pedestal).
+ */
+function pedestalBeside(
+  power: ArrayLike<number>,
+  peak: number,
+  guard: number,
+  noiseFloor: number,
+  window: WindowInfo,
+  keff: number,
+): number {
+  const fit = fitCarrier(power, peak, noiseFloor, window);
+  const centre = peak - 1 + fit.bin;
+  const rest = new Float64Array(2 * PEDESTAL_BINS + 1);
+  let m = 0;
+  for (let k = Math.max(0, peak - PEDESTAL_BINS); k <= Math.min(power.length - 1, peak + PEDESTAL_BINS); k++) {
+    if (Math.abs(k - peak) <= guard) continue;
+    const g = windowResponse(window.coeffs, k - centre);
+    rest[m++] = (power[k] as number) - fit.power * g * g;
+  }
+  return medianOfBins(rest.subarray(0, m), 0, m - 1, -1, -1, keff);
 }
 
 /**
