@@ -119,7 +119,7 @@ describe('CarrierMeter', () => {
     expect(Math.abs(d.driftHz)).toBeLessThan(d.uncertaintyHz);
   });
 
-  it('measures a broadcast FM carrier under its programme within its stated uncertainty', () => {
+  it('measures a broadcast FM carrier under its programme to 0.1 ppm and says it is not alone', () => {
     const fmRef = 98_500_000;
     const r = measure(
       {
@@ -131,7 +131,10 @@ describe('CarrierMeter', () => {
       },
       { referenceHz: fmRef },
     );
-    expect(Math.abs(r.ppm - -20)).toBeLessThan(3 * r.uncertaintyPpm);
+    // ≈ 5 Hz off (the carrier wanders with the programme), with a ± widened to the same order, not a clean
+    // carrier's 0.003 ppm
+    expect(Math.abs(r.ppm - -20)).toBeLessThan(0.1);
+    expect(r.uncertaintyPpm).toBeGreaterThan(0.01);
     expect(r.uncertaintyPpm).toBeLessThan(0.05);
     // but it says the carrier is not alone
     expect(r.warnings.join('\n')).toMatch(/the carrier rides on modulation \d+\.\d dB over the noise/);
