@@ -54,6 +54,11 @@ export const EMISSION_CLASSES = [
   'jam-sweep',
   'jam-pulse',
   'unknown',
+  // benign bursty traffic (appended: older records keep their meaning): OOK/ASK telemetry, TDMA/TDD bursts,
+  // pulse-position replies (SSR Mode S / Mode A/C)
+  'ook',
+  'tdma',
+  'pulse-pos',
 ] as const;
 export type EmissionClass = (typeof EMISSION_CLASSES)[number];
 

@@ -4,6 +4,7 @@
  * (vi: dd/mm/yyyy HH:mm:ss; en: yyyy-mm-dd HH:mm:ss), in a stated time zone (default Asia/Ho_Chi_Minh, UTC+7).
  */
 import type { AlarmKind, AlarmSeverity } from '../types.ts';
+import type { EmissionClass } from '../types.ts';
 
 export type Lang = 'vi' | 'en';
 
@@ -122,6 +123,28 @@ export const SEVERITY_LABEL: Record<AlarmSeverity, Record<Lang, string>> = {
   major: { en: 'Major', vi: 'Quan trọng' },
   minor: { en: 'Minor', vi: 'Thứ yếu' },
   warning: { en: 'Warning', vi: 'Lưu ý' },
+};
+
+/** Names of the emission classes (src/types.ts EMISSION_CLASSES). */
+export const CLASS_LABEL: Record<EmissionClass, Record<Lang, string>> = {
+  nfm: { en: 'Narrowband FM', vi: 'Điều tần băng hẹp (NFM)' },
+  wfm: { en: 'Wideband FM (broadcast)', vi: 'Điều tần băng rộng (WFM, phát thanh FM)' },
+  am: { en: 'AM', vi: 'Điều biên (AM)' },
+  cw: { en: 'Unmodulated carrier (CW)', vi: 'Sóng mang không điều chế (CW)' },
+  fsk4: { en: '4FSK digital (DMR/dPMR)', vi: 'Điều chế số 4FSK (DMR/dPMR)' },
+  ofdm: { en: 'OFDM digital', vi: 'Điều chế số OFDM' },
+  mic: { en: 'Wireless microphone', vi: 'Micro không dây' },
+  'jam-barrage': { en: 'Barrage jammer', vi: 'Thiết bị gây nhiễu dải rộng' },
+  'jam-cw': { en: 'CW jammer', vi: 'Thiết bị gây nhiễu sóng mang (CW)' },
+  'jam-sweep': { en: 'Sweep jammer', vi: 'Thiết bị gây nhiễu quét tần' },
+  'jam-pulse': { en: 'Pulse jammer', vi: 'Thiết bị gây nhiễu xung' },
+  unknown: { en: 'Unclassified', vi: 'Chưa xác định' },
+  ook: {
+    en: 'On-off keyed telemetry (OOK/ASK, short-range devices)',
+    vi: 'Khóa đóng-mở sóng mang (OOK/ASK, thiết bị cự ly ngắn)',
+  },
+  tdma: { en: 'TDMA/TDD bursts (DMR, TETRA, GSM, TD-LTE)', vi: 'Cụm phát TDMA/TDD (DMR, TETRA, GSM, LTE TDD)' },
+  'pulse-pos': { en: 'Pulse-position replies (SSR, Mode S)', vi: 'Xung trả lời điều chế vị trí xung (SSR, Mode S)' },
 };
 
 /** Every fixed text of the reports, both languages. */
