@@ -163,3 +163,87 @@ describe('compliance rules: alarm quality', () => {
     expect(evaluateEmissions([user], c(5000, { jammedRanges: jammed }))).toEqual([]);
   });
 });
+
+describe('compliance rules: shared bands (Assignment.shared)', () => {
+  /** The 433.05-434.79 MHz SRD band, shared, with a per-emission limit; valid only in the first minute. */
+  const SRD = {
+    id: 'SRD-433',
+    centerHz: 433.92e6,
+    bandwidthHz: 1.74e6,
+    emission: '1M74K1D',
+    shared: true,
+    maxLevelDbfs: -30,
+    windows: [{ fromMs: 0, toMs: 60_000 }],
+  };
+  const sharedPlan: FrequencyPlan = { name: 'srd', assignments: [SRD] };
+  const channelPlan: FrequencyPlan = { name: 'srd as a channel', assignments: [{ ...SRD, shared: false }] };
+  const c = (timeMs: number, p = sharedPlan, extra = {}) => ({ sensorId: 's1', timeMs, plan: p, binHz: 122, ...extra });
+  const old = (id: string, hz: number, bw: number, dbfs = -40) => ({ ...em(id, hz, bw, dbfs), firstSeenMs: 0 });
+  const kinds = (out: ReturnType<typeof evaluateEmissions>) =>
+    out.map((x) => `${x.kind}:${x.assignmentId}:${x.emissionId}`);
+  // Three emitters far from the centre, of any width, at comparable power: a sensor, a remote key, a line.
+  const three = () => [
+    old('sensor', 433.8126e6, 34_000, -38),
+    old('key', 434.4e6, 12_000, -36),
+    old('line', 433.2e6, 500, -39),
+  ];
+
+  it('many emitters anywhere inside the band, of any width: no interference, no out-of-mask', () => {
+    expect(evaluateEmissions(three(), c(5000))).toEqual([]);
+    // The same plan as one user's channel: the sensor is taken for its user, the key for interference on it.
+    expect(kinds(evaluateEmissions(three(), c(5000, channelPlan)))).toEqual(['interference:SRD-433:key']);
+  });
+
+  it('an emission reaching past a band edge is out-of-mask, measured against that edge', () => {
+    const lowEdge = 433.92e6 - 0.87e6;
+    // 40 kHz wide, 10 kHz of it below the band: beyond the 15 % allowance (6 kHz) plus a bin.
+    const spill = old('spill', lowEdge + 10_000, 40_000);
+    const out = evaluateEmissions([spill, ...three()], c(5000));
+    expect(kinds(out)).toEqual(['out-of-mask:SRD-433:spill']);
+    expect(out[0]!.detail).toMatchObject({ reason: 'beyond-edges', beyondLowHz: 10_000, beyondHighHz: 0 });
+    expect(out[0]!.key).toBe('out-of-mask|SRD-433|spill');
+    // Touching the edge within the measurement allowance is not.
+    expect(evaluateEmissions([old('edge', lowEdge + 17_000, 40_000)], c(5000))).toEqual([]);
+    // Young emissions wait like everywhere else.
+    expect(evaluateEmissions([{ ...spill, firstSeenMs: 4800 }], c(5000))).toEqual([]);
+    // Mostly outside the band: not the band's at all, an unlicensed emitter.
+    expect(kinds(evaluateEmissions([old('out', lowEdge - 15_000, 20_000)], c(5000)))).toEqual([
+      'unlicensed-emitter:null:out',
+    ]);
+  });
+
+  it('over-power is judged per emission against the band’s limit, each with its own alarm', () => {
+    const loud1 = old('loud1', 433.5e6, 12_000, -25);
+    const loud2 = old('loud2', 434.3e6, 12_000, -28);
+    const quiet = old('quiet', 434.0e6, 12_000, -35);
+    const out = evaluateEmissions([loud1, quiet, loud2], c(5000));
+    expect(kinds(out)).toEqual(['over-power:SRD-433:loud1', 'over-power:SRD-433:loud2']);
+    expect(out.map((x) => x.key)).toEqual(['over-power|SRD-433|loud1', 'over-power|SRD-433|loud2']);
+    expect(out[0]!.detail).toMatchObject({ maxLevelDbfs: -30, excessDb: 5 });
+    // The band's total power (−23.7 dBFS) is over the limit, but no single emission is: nothing.
+    const many = [0, 1, 2, 3, 4].map((k) => old(`m${k}`, 433.3e6 + k * 200_000, 12_000, -31));
+    expect(evaluateEmissions(many, c(5000))).toEqual([]);
+    // Even a narrow line over the limit is judged (no "user's Bessel line" in a shared band).
+    expect(kinds(evaluateEmissions([old('cw', 434.1e6, 300, -20)], c(5000)))).toEqual(['over-power:SRD-433:cw']);
+  });
+
+  it('over-power clears with its hysteresis per emission (alarmActive by key)', () => {
+    const near = old('near', 433.5e6, 12_000, -30.5);
+    expect(evaluateEmissions([near], c(5000))).toEqual([]);
+    const standing = (key: string) => key === 'over-power|SRD-433|near';
+    expect(kinds(evaluateEmissions([near], c(5000, sharedPlan, { alarmActive: standing })))).toEqual([
+      'over-power:SRD-433:near',
+    ]);
+    // Another emission's standing alarm does not lower this one's limit.
+    const other = (key: string) => key === 'over-power|SRD-433|someone-else';
+    expect(evaluateEmissions([near], c(5000, sharedPlan, { alarmActive: other, overPowerActive: () => true }))).toEqual(
+      [],
+    );
+  });
+
+  it('outside its time windows the band is not active: its emissions are unlicensed', () => {
+    const out = evaluateEmissions(three(), c(70_000));
+    expect(out.map((x) => x.kind).every((k) => k === 'unlicensed-emitter')).toBe(true);
+    expect(out.map((x) => x.emissionId).sort()).toEqual(['key', 'line', 'sensor']);
+  });
+});

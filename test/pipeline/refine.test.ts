@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Emission } from '../../dsp/types.ts';
 import type { Assignment } from '../../src/types.ts';
-import { PersistentPieces, dropEdgeSkirts, refineEmissions } from '../../src/pipeline/refine.ts';
+import { PersistentPieces, dropEdgeSkirts, isWideChannel, refineEmissions } from '../../src/pipeline/refine.ts';
 
 const N = 2048;
 const BIN = 1171.875;
@@ -122,6 +122,70 @@ describe('refineEmissions (plan-aware)', () => {
     const far = piece(weakPsd, 471e6 + 300_000, 471e6 + 303_000);
     expect(dropEdgeSkirts([user], [near, far], [MIC])).toEqual([far]);
     expect(dropEdgeSkirts([], [near, far], [MIC])).toEqual([near, far]);
+  });
+});
+
+describe('refineEmissions: shared bands (Assignment.shared)', () => {
+  /** A 1 MHz band around 471 MHz shared by many emitters (an SRD band, a PMR446 block). */
+  const BAND: Assignment = { id: 'SRD', centerHz: 471e6, bandwidthHz: 1e6, shared: true };
+  const AS_CHANNEL: Assignment = { ...BAND, shared: false };
+  // Two independent emitters inside the band: a 12 kHz one below the centre, a 25 kHz one above it, both of them
+  // narrow persistent-looking pieces that a single-user channel would take for its user's spectrum.
+  const psd = psdWith([
+    [471e6 - 206_000, 471e6 - 194_000, 1e-6],
+    [471e6 + 87_500, 471e6 + 112_500, 3e-7],
+  ]);
+  const a = () => piece(psd, 471e6 - 206_000, 471e6 - 194_000);
+  const b = () => piece(psd, 471e6 + 87_500, 471e6 + 112_500);
+
+  it('keeps two emitters inside a shared band apart, with their own centres and widths', () => {
+    const ea = a();
+    const eb = b();
+    const out = refineEmissions([ea, eb], [BAND], g, psd, floor, exclude);
+    expect(out).toHaveLength(2);
+    expect(Math.abs(out[0]!.centerHz - (471e6 - 200_000))).toBeLessThan(BIN);
+    expect(Math.abs(out[0]!.occupiedBandwidthHz - 12_000)).toBeLessThan(2 * BIN);
+    expect(Math.abs(out[1]!.centerHz - (471e6 + 100_000))).toBeLessThan(BIN);
+    expect(Math.abs(out[1]!.occupiedBandwidthHz - 25_000)).toBeLessThan(2 * BIN);
+    // Untouched, exactly as with no plan.
+    expect(out).toEqual(refineEmissions([a(), b()], [], g, psd, floor, exclude));
+  });
+
+  it('the same assignment as one user’s wide channel still merges the two (the microphone rule)', () => {
+    const out = refineEmissions([a(), b()], [AS_CHANNEL], g, psd, floor, exclude);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.occupiedBandwidthHz).toBeGreaterThan(250_000);
+  });
+
+  it('attaches no piece beyond a shared band’s edge to anything (a single-user channel takes it for its skirt)', () => {
+    const p2 = psdWith([
+      [471e6 - 30_000, 471e6 + 30_000, 1e-6],
+      // A weak piece just beyond the upper edge: next to a single-user channel it would be the user's skirt.
+      [471e6 + 520_000, 471e6 + 530_000, 1e-8],
+    ]);
+    const wideOne = piece(p2, 471e6 - 30_000, 471e6 + 30_000);
+    const edge = piece(p2, 471e6 + 520_000, 471e6 + 530_000);
+    const out = refineEmissions([wideOne, edge], [BAND], g, p2, floor, exclude);
+    expect(out).toHaveLength(2);
+    expect(
+      refineEmissions(
+        [piece(p2, 471e6 - 30_000, 471e6 + 30_000), piece(p2, 471e6 + 520_000, 471e6 + 530_000)],
+        [AS_CHANNEL],
+        g,
+        p2,
+        floor,
+        exclude,
+      ),
+    ).toHaveLength(1);
+    expect(dropEdgeSkirts([wideOne], [edge], [BAND])).toEqual([edge]);
+    expect(dropEdgeSkirts([wideOne], [edge], [AS_CHANNEL])).toEqual([]);
+  });
+
+  it('isWideChannel: a single-user channel of at least 20 bins, never a shared band', () => {
+    expect(isWideChannel(MIC, BIN)).toBe(true);
+    expect(isWideChannel(PMR, BIN)).toBe(false);
+    expect(isWideChannel(BAND, BIN)).toBe(false);
+    expect(isWideChannel(AS_CHANNEL, BIN)).toBe(true);
   });
 });
 

@@ -17,7 +17,7 @@ export const PLAN_COLUMNS = [
 ] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
-/** One table row as typed, plus the assignment fields the table does not show (windows, critical). */
+/** One table row as typed, plus the assignment fields the table does not show as text (windows, critical, shared). */
 export interface PlanRow {
   cells: Record<PlanColumn, string>;
   extra: Omit<Assignment, 'id' | 'centerHz' | 'bandwidthHz' | 'emission' | 'service' | 'licensee' | 'maxLevelDbfs'>;
@@ -39,7 +39,7 @@ export class PlanInputError extends Error {
 }
 
 /** Header names accepted in a CSV (lower case, spaces/underscores ignored) → column and unit factor to Hz. */
-const HEADERS: Record<string, { column: PlanColumn | 'critical'; toDisplay?: number }> = {
+const HEADERS: Record<string, { column: PlanColumn | 'critical' | 'shared'; toDisplay?: number }> = {
   id: { column: 'id' },
   centermhz: { column: 'centerMHz' },
   centrefrequencymhz: { column: 'centerMHz' },
@@ -53,6 +53,7 @@ const HEADERS: Record<string, { column: PlanColumn | 'critical'; toDisplay?: num
   maxleveldbfs: { column: 'maxLevelDbfs' },
   maxlevel: { column: 'maxLevelDbfs' },
   critical: { column: 'critical' },
+  shared: { column: 'shared' },
 };
 
 /** Splits CSV text into records (RFC 4180 quoting; `,` or `;` separator guessed from the header line). */
@@ -199,7 +200,7 @@ export function parsePlanCsv(text: string): PlanRow[] {
     row: null,
     column: null,
     field: 'csv.header',
-    message: `unknown column '${u.trim()}' (known: id, centerMHz | centerHz, bandwidthKHz | bandwidthHz, emission, service, licensee, maxLevelDbfs, critical)`,
+    message: `unknown column '${u.trim()}' (known: id, centerMHz | centerHz, bandwidthKHz | bandwidthHz, emission, service, licensee, maxLevelDbfs, critical, shared)`,
   }));
   for (const need of ['id', 'centerMHz', 'bandwidthKHz'] as const) {
     if (!cols.some((c) => c?.column === need)) {
@@ -218,6 +219,14 @@ export function parsePlanCsv(text: string): PlanRow[] {
         else if (raw !== '' && !/^(0|false|no|không)$/i.test(raw)) {
           problems.push({ row: r, column: null, field: `assignments[${r}].critical`, message: `not yes/no: '${raw}'` });
         }
+        return;
+      }
+      if (c.column === 'shared') {
+        // A band shared by many emitters (SRD/ISM, a PMR446 block); an explicit "no" is kept as false.
+        if (/^(1|true|yes|có|x)$/i.test(raw)) row.extra.shared = true;
+        else if (/^(0|false|no|không)$/i.test(raw)) row.extra.shared = false;
+        else if (raw !== '')
+          problems.push({ row: r, column: null, field: `assignments[${r}].shared`, message: `not yes/no: '${raw}'` });
         return;
       }
       if (c.toDisplay !== undefined && raw !== '') {

@@ -1,6 +1,6 @@
 /**
  * Frequency plan panel: the plan in force as a table (id, centre MHz, bandwidth kHz, designator, service,
- * licensee, max level) and who replaced which plan when. Admins edit rows, paste or upload JSON/CSV, and apply
+ * licensee, max level, shared band) and who replaced which plan when. Admins edit rows, paste or upload JSON/CSV, and apply
  * it through `PUT /api/plan`; every problem the server returns (400 schema, 422 plan validation) is shown at
  * its row and field. Everyone else sees it read-only.
  */
@@ -30,6 +30,22 @@ const HEADER: Record<PlanColumn, () => string> = {
   licensee: () => t('licensee'),
   maxLevelDbfs: () => `${t('maxLevel')} (dBFS)`,
 };
+
+/**
+ * The `shared` column (Assignment.shared: a band or block used by many emitters, e.g. SRD 433 MHz, PMR446). Labels
+ * live here until web/src/i18n.ts has a key for them.
+ */
+const SHARED_TEXT = {
+  vi: {
+    label: 'Băng tần dùng chung',
+    title: 'Băng tần/khối kênh nhiều nguồn phát cùng dùng (SRD, PMR446): mỗi phát xạ được xét riêng',
+  },
+  en: {
+    label: 'Shared band',
+    title: 'A band or block used by many emitters (SRD, PMR446): each emission inside is judged on its own',
+  },
+} as const;
+const sharedText = () => SHARED_TEXT[lang() === 'vi' ? 'vi' : 'en'];
 
 interface HistoryEntry {
   atMs: number;
@@ -103,6 +119,7 @@ export class PlanPanel {
       {},
       h('th', {}, '#'),
       ...PLAN_COLUMNS.map((c) => h('th', {}, HEADER[c]())),
+      h('th', { title: sharedText().title }, sharedText().label),
       editable ? h('th', {}, '') : null,
     );
     const body = h('tbody', {});
@@ -139,6 +156,16 @@ export class PlanPanel {
         }
       }
       if (editable) {
+        const box = h('input', { type: 'checkbox', 'data-col': 'shared', checked: row.extra.shared === true });
+        box.onchange = () => {
+          // Unticking a box that was never set leaves the field out, so an untouched plan is sent back unchanged.
+          if (box.checked) row.extra.shared = true;
+          else if (row.extra.shared !== undefined) row.extra.shared = false;
+          this.dirty = true;
+        };
+        tr.append(h('td', {}, box));
+      } else tr.append(h('td', { 'data-col': 'shared' }, row.extra.shared ? '✓' : ''));
+      if (editable) {
         const rm = h('button', { type: 'button', class: 'link', title: t('removeRow') }, '✕');
         rm.onclick = () => {
           this.rows.splice(i, 1);
@@ -158,7 +185,7 @@ export class PlanPanel {
             h('td', {}, ''),
             h(
               'td',
-              { colspan: String(PLAN_COLUMNS.length + (editable ? 1 : 0)) },
+              { colspan: String(PLAN_COLUMNS.length + 1 + (editable ? 1 : 0)) },
               h(
                 'ul',
                 {},
@@ -215,7 +242,7 @@ export class PlanPanel {
     const text = h('textarea', {
       id: 'plan-source',
       rows: '5',
-      placeholder: 'id,centerMHz,bandwidthKHz,emission,service,licensee,maxLevelDbfs',
+      placeholder: 'id,centerMHz,bandwidthKHz,emission,service,licensee,maxLevelDbfs,shared',
     });
     text.value = this.source;
     text.oninput = () => {

@@ -37,10 +37,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const critical = plan.assignments.filter((a) => a.critical).length;
   const windowed = plan.assignments.filter((a) => a.windows?.length).length;
+  const shared = plan.assignments.filter((a) => a.shared).length;
   const lo = Math.min(...plan.assignments.map((a) => a.centerHz - a.bandwidthHz / 2));
   const hi = Math.max(...plan.assignments.map((a) => a.centerHz + a.bandwidthHz / 2));
   io.out(
-    `OK ${file}: plan '${plan.name}', ${plan.assignments.length} assignment(s), ${critical} critical, ${windowed} with time windows, ` +
+    `OK ${file}: plan '${plan.name}', ${plan.assignments.length} assignment(s), ${critical} critical, ` +
+      (shared ? `${shared} shared band(s), ` : '') +
+      `${windowed} with time windows, ` +
       `${plan.phases?.length ?? 0} phase(s)` +
       (plan.assignments.length ? `, ${(lo / 1e6).toFixed(4)}-${(hi / 1e6).toFixed(4)} MHz` : ''),
   );
