@@ -181,7 +181,7 @@ export interface CarrierLine {
   snrDb: number;
   /** Local noise floor, mean power per bin (same units as the spectrum). */
   floorPower: number;
-  /** Full width at half maximum (−3 dB) of the line, bins (≈ 1.44 for a clean carrier under Hann). */
+  /** Full width at half maximum (−3 dB) of the line, bins (1.44–2.0 for a clean carrier under Hann). */
   widthBins: number;
   /**
    * 'cw' = no wider than a windowed pure carrier, located by inverting the window's response (exact for one clean
@@ -215,7 +215,7 @@ const PEDESTAL_BINS = 8;
 /** A pedestal counts when it is this much over the noise floor (3 dB). */
 const PEDESTAL_RATIO = 2;
 
-/** A line wider than this (−3 dB, bins) is not a windowed pure carrier (Hann's is 1.44, ≤ 2 with noise). */
+/** A line wider than this (−3 dB, bins) is not a windowed pure carrier (Hann: 1.44 on a bin, ≈ 2.0 half-way). */
 const CW_MAX_WIDTH_BINS = 2.5;
 
 /**

@@ -54,7 +54,19 @@ export const DEFAULT_CENTER_OFFSET_HZ = 200_000;
 
 /** Calibrates against `input` (recording path, `rtltcp://…`, `usb[:SERIAL]`, `virtual[:SCENE]`). */
 export async function calibrateInput(input: string, o: LiveCalibrateOptions): Promise<CalibrationResult> {
-  if (!isLiveInput(input)) return calibrateRecording(input, o);
+  if (!isLiveInput(input)) {
+    const r = await calibrateRecording(input, o);
+    const ignored = (
+      [
+        ['--center-hz', o.centerHz],
+        ['--sample-rate', o.sampleRateHz],
+        ['--gain', o.gain],
+      ] as const
+    ).filter(([, v]) => v !== undefined);
+    if (ignored.length)
+      r.warnings.push(`${ignored.map(([f]) => f).join(', ')} ignored: a recording has its own tuning`);
+    return r;
+  }
   const source = await openLiveInput(input, {
     centerHz: o.centerHz ?? o.referenceHz - DEFAULT_CENTER_OFFSET_HZ,
     sampleRateHz: o.sampleRateHz,

@@ -108,11 +108,23 @@ describe('bandwatch calibrate on a recording', () => {
       ['driftHz', 'driftPpm', 'firstOffsetHz', 'lastOffsetHz', 'middleOffsetHz', 'spanS', 'uncertaintyHz'].sort(),
     );
     expect(Math.abs(j.drift.driftHz!)).toBeLessThan(4 * j.drift.uncertaintyHz! + 0.5);
-    const overridden = await run(['--input', rec, '--reference-hz', String(REF), '--ppm', '0', '--format', 'json']);
+    const overridden = await run([
+      '--input',
+      rec,
+      '--reference-hz',
+      String(REF),
+      '--ppm',
+      '0',
+      '--gain',
+      '20',
+      '--format',
+      'json',
+    ]);
     const k = JSON.parse(overridden.out[0]!) as { ppm: number; warnings: string[] };
     // the +10 ppm really applied is now ignored, so the figure is 10 ppm short: the warning says why
     expect(k.ppm).toBeCloseTo(40, 1);
     expect(k.warnings.join('\n')).toMatch(/--ppm 0 overrides the recording's bandwatch:ppm 10/);
+    expect(k.warnings.join('\n')).toMatch(/--gain ignored: a recording has its own tuning/);
   });
 
   it('prints lines for a person, with the value to configure and its sign spelled out', async () => {
