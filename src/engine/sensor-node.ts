@@ -87,8 +87,10 @@ export class SensorNode {
     this.overload = new AdcOverloadWatch(o.id, o.alarms, o.overload, (w) => {
       this.status.clippedFraction = w.fraction;
       this.status.adcOverload = w.overloaded;
-      // The console hears of an overload (and of its end) at once, not at the next periodic status.
-      if (w.transition) this.o.onStatus({ ...this.status });
+      // The console hears of an overload (and of its end) at once, and follows the figure each second while it
+      // shows it, not only at the next periodic status.
+      if (w.transition || w.overloaded || w.fraction > this.overload.thresholds.raiseFraction)
+        this.o.onStatus({ ...this.status });
     });
     this.occupancy = new OccupancyAccumulator(o.id, () => this.binHz);
     this.consumer = new FrameConsumer({

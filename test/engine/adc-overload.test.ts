@@ -158,6 +158,10 @@ describe('ADC overload → sensor-fault alarm (sensor node)', () => {
       [true, 0.05],
       [false, 0],
     ]);
+    // While overloaded the figure follows each window (here the 0.5 % stretch), for the sensors panel.
+    expect(statuses.filter((s) => s.adcOverload).map((s) => s.clippedFraction)).toEqual([
+      0.05, 0.05, 0.005, 0.005, 0, 0, 0, 0,
+    ]);
     expect(node.status.clippedFraction).toBe(0);
     expect(node.status.adcOverload).toBe(false);
   }, 30_000);
