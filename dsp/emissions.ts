@@ -41,6 +41,11 @@ export interface EmissionOptions {
   continuationDb?: number;
   /** Bins below the continuation threshold that may be bridged inside one emission (default 2). */
   maxGapBins?: number;
+  /**
+   * Longest run of excluded bins bridged inside one emission (default unbounded: an emission straddling the DC spike
+   * stays whole). A longer run ends the emission.
+   */
+  maxBridgeExcludedBins?: number;
   /** Emissions narrower than this (bins, first to last) are dropped (default 1). */
   minWidthBins?: number;
   /** x for the x-dB bandwidth, dB (default 26). */
@@ -133,6 +138,7 @@ export class EmissionExtractor {
   private readonly continuationPfa: number;
   private readonly continuationDb: number | undefined;
   private readonly maxGapBins: number;
+  private readonly maxBridgeExcludedBins: number;
   private readonly minWidthBins: number;
   private readonly xDbFactor: number;
   private readonly tailFraction: number;
@@ -151,6 +157,7 @@ export class EmissionExtractor {
     this.continuationPfa = opts.continuationPfa ?? 0.01;
     this.continuationDb = opts.continuationDb;
     this.maxGapBins = opts.maxGapBins ?? 2;
+    this.maxBridgeExcludedBins = opts.maxBridgeExcludedBins ?? Infinity;
     this.minWidthBins = opts.minWidthBins ?? 1;
     this.xDbFactor = 10 ** (-(opts.xDb ?? 26) / 10);
     const obw = opts.obwFraction ?? 0.99;
@@ -203,8 +210,14 @@ export class EmissionExtractor {
       let end = i;
       let seed = detMask[i] === 1;
       let gap = 0;
+      let run = 0;
       for (let j = i + 1; j < n; j++) {
-        if (ex && ex[j]) continue;
+        if (ex && ex[j]) {
+          // A short excluded run (the DC spike) is bridged; a long one (a zero-IF tuner's DC skirt) separates.
+          if (++run > this.maxBridgeExcludedBins) break;
+          continue;
+        }
+        run = 0;
         if ((psdLin[j] as number) > cf * (floorLin[j] as number)) {
           end = j;
           gap = 0;

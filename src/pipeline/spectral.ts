@@ -12,6 +12,7 @@ import { FramePowerCollector } from '../../dsp/jamming.ts';
 import { NoiseFloorEstimator, NoiseFloorTracker, quickselect } from '../../dsp/noise-floor.ts';
 import { CfarDetector, type CfarMethod } from '../../dsp/cfar.ts';
 import { DispersionEstimator } from '../../dsp/dispersion.ts';
+import { DcSkirtGuard } from '../../dsp/dc-skirt.ts';
 import {
   EmissionExtractor,
   dcExcludeMask,
@@ -28,7 +29,14 @@ import { EmissionTracker, type TrackEvent, type TrackerOptions } from '../tracki
 import { matchAssignment } from '../plan/match.ts';
 import { activeAssignments } from '../plan/windows.ts';
 import type { JammingStage } from './jamming-stage.ts';
-import { PersistentPieces, dropEdgeSkirts, dropSkirts, measureRange, refineEmissions } from './refine.ts';
+import {
+  PersistentPieces,
+  dropEdgeSkirts,
+  dropSkirts,
+  isWideChannel,
+  measureRange,
+  refineEmissions,
+} from './refine.ts';
 
 /**
  * The band counts as bursty when its spectra's bins scatter like fewer than this fraction of their frames (running
@@ -142,6 +150,14 @@ export class SpectralPipeline {
   private frames: PipelineFrame[] = [];
   private discardUntilSample = -1;
   private readonly dispersion: DispersionEstimator;
+  /** The exclude mask as built (edges, fixed DC guard); the DC skirt guard widens `exclude` over it. */
+  private readonly excludeBase: Uint8Array;
+  private readonly dcSkirt: DcSkirtGuard;
+  private readonly dcSkirtMaxBins: number;
+  /** Current DC guard half-width, bins. */
+  private dcGuardBins: number;
+  /** An active assignment covers the tuned frequency (no DC skirt guard then). */
+  private dcLicensed = false;
   /** Recent spectra's effective-frames fractions (ring), and a scratch copy for their median. */
   private readonly dispersedHist = new Float64Array(8);
   private readonly dispersedSorted = new Float64Array(8);
@@ -179,6 +195,15 @@ export class SpectralPipeline {
       this.exclude[i] = 1;
       this.exclude[n - 1 - i] = 1;
     }
+    this.excludeBase = this.exclude.slice();
+    // Up to ±250 kHz (real E4000 skirts reach ~±100 kHz at +3 dB), and never into the edge guard.
+    this.dcSkirtMaxBins = Math.min(n / 2 - edge - 1, Math.ceil(250_000 / (o.sampleRateHz / n)));
+    this.dcGuardBins = o.dcHalfWidthBins ?? 3;
+    this.dcSkirt = new DcSkirtGuard({
+      fftSize: n,
+      baseHalfWidthBins: this.dcGuardBins,
+      maxHalfWidthBins: Math.max(this.dcGuardBins, Math.floor((this.dcSkirtMaxBins - 2) / 1.25)),
+    });
     this.floor = new NoiseFloorEstimator({ fftSize: n, excludeMask: this.exclude });
     // Fast pulses and sweeps need each FFT frame's band powers: the one Welch hands every frame's periodogram to
     // the collector on its way into the average.
@@ -193,7 +218,9 @@ export class SpectralPipeline {
       method: o.cfarMethod ?? 'known',
       excludeMask: this.exclude,
     });
-    this.extractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude });
+    // Bridge the fixed DC guard, not a widened one (the DC skirt guard below): what lies beyond a skirt is its tails.
+    const bridge = 2 * (o.dcHalfWidthBins ?? 3) + 1;
+    this.extractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude, maxBridgeExcludedBins: bridge });
     this.dispersion = new DispersionEstimator({ fftSize: n, excludeMask: this.exclude });
     this.slowN = o.slowSpectra ?? 16;
     for (let i = 0; i < this.slowN; i++) this.slowHist.push(new Float32Array(n));
@@ -208,7 +235,11 @@ export class SpectralPipeline {
       method: 'known',
       excludeMask: this.exclude,
     });
-    this.slowExtractor = new EmissionExtractor({ fftSize: n, excludeMask: this.exclude });
+    this.slowExtractor = new EmissionExtractor({
+      fftSize: n,
+      excludeMask: this.exclude,
+      maxBridgeExcludedBins: bridge,
+    });
     this.pieces = new PersistentPieces({ binHz: this.sampleRateHz / n });
     this.tracker = new EmissionTracker({ sensorId: o.sensorId, ...(o.tracker ?? {}) }, (c, bw, t) =>
       this.resolveAssignment(c, bw, t),
@@ -367,11 +398,14 @@ export class SpectralPipeline {
       timeMs / 1000,
       this.o.jamming?.holdBaseline() ?? false,
     );
+    const activeNow = activeAssignments(this.plan, timeMs);
+    this.dcLicensed = activeNow.some((a) => Math.abs(a.centerHz - s.centerHz) <= a.bandwidthHz / 2);
+    // Until the slow average has two spectra, the DC skirt is measured on this one (see guardDcSkirt).
+    if (this.slowN > 0 && this.slowFill < 2) this.guardDcSkirt(psdLin, floorLin);
     const mask = this.cfar.detect(psdLin, M, floorLin);
     const count = this.extractor.extract(s, psdLin, floorLin, mask);
     const raw: Emission[] = [];
     for (let i = 0; i < count; i++) raw.push({ ...this.extractor.emissions[i]! });
-    const activeNow = activeAssignments(this.plan, timeMs);
     const cut = this.splitBumps(raw, activeNow, s, psdLin, floorLin);
     this.pieces.observe(cut, s.binHz);
     const refined = refineEmissions(cut, activeNow, s, psdLin, floorLin, this.exclude, {
@@ -488,7 +522,21 @@ export class SpectralPipeline {
     }
     this.slowPos = (this.slowPos + 1) % this.slowN;
     if (!full) this.slowFill++;
-    if (this.slowFill < this.slowN) return;
+    if (this.slowFill < this.slowN) {
+      // A zero-IF tuner's DC skirt is there from the first spectrum: guard it on the partial average before the fast
+      // path's pieces of it can be confirmed as an emission (3 spectra).
+      if (this.slowFill >= 2) {
+        const psd = this.slowPsd;
+        const inv = 1 / this.slowFill;
+        for (let i = 0; i < n; i++) psd[i] = sum[i]! * inv;
+        let Mp = 0;
+        for (let k = 0; k < this.slowFill; k++)
+          Mp += this.slowFrames[(this.slowPos - 1 - k + this.slowN) % this.slowN]!;
+        this.slowFloor.estimate(psd, Mp);
+        this.guardDcSkirt(psd, this.slowFloor.floorLin);
+      }
+      return;
+    }
     // Recompute the sum now and then: subtracting floats drifts.
     if (this.slowPos === 0) {
       sum.fill(0);
@@ -503,6 +551,7 @@ export class SpectralPipeline {
     let Ms = 0;
     for (let k = 0; k < this.slowN; k++) Ms += this.slowFrames[k]!;
     this.slowFloor.estimate(psd, Ms);
+    this.guardDcSkirt(psd, this.slowFloor.floorLin);
     const f = this.slowCfar.factor(Ms);
     const minF = 10 ** ((this.o.slowMinThresholdDb ?? 1) / 10);
     const scale = f < minF ? minF / f : 1;
@@ -518,12 +567,36 @@ export class SpectralPipeline {
       weak.push({ ...e });
     }
     // Inside a wide channel (microphone) the long average shows the user's Bessel lines and, for ~0.4 s after a
-    // PTT microphone keys off, its lingering comb: the fast path speaks for those channels.
-    const wide = active.filter((a) => a.bandwidthHz >= 20 * s.binHz);
+    // PTT microphone keys off, its lingering comb: the fast path speaks for those channels. Not in a shared band
+    // (SRD/ISM, PMR446 block): a weak persistent emitter there is exactly what the slow path is for.
+    const wide = active.filter((a) => isWideChannel(a, s.binHz));
     const outsideWide = wide.length
       ? weak.filter((w) => !wide.some((a) => Math.abs(w.centerHz - a.centerHz) <= a.bandwidthHz / 2))
       : weak;
     out.push(...dropEdgeSkirts(out, dropSkirts(out, outsideWide), active));
+  }
+
+  /**
+   * Widen the DC guard over a zero-IF tuner's skirt (dsp/dc-skirt.ts), with a quarter more for its tail under the
+   * floor estimate, or narrow it back. The exclude mask is shared by the floor estimators, CFARs, extractors and the
+   * jamming detector, so all of them follow.
+   */
+  private guardDcSkirt(psd: Float32Array, floorLin: Float32Array): void {
+    const base = this.o.dcHalfWidthBins ?? 3;
+    // Where the plan has a user on the tuned frequency (an FM station watched at the centre of the capture), its
+    // spectrum falls away from DC like a skirt: never guard it away.
+    const k = this.dcLicensed ? base : this.dcSkirt.measure(psd, floorLin);
+    const want = k > base ? Math.min(this.dcSkirtMaxBins, Math.ceil(k * 1.25) + 2) : base;
+    if (want === this.dcGuardBins) return;
+    const c = this.fftSize >> 1;
+    const ex = this.exclude;
+    const base0 = this.excludeBase;
+    for (let j = base + 1; j <= this.dcSkirtMaxBins; j++) {
+      const on = j <= want ? 1 : 0;
+      ex[c - j] = on | base0[c - j]!;
+      ex[c + j] = on | base0[c + j]!;
+    }
+    this.dcGuardBins = want;
   }
 
   /**
@@ -549,7 +622,9 @@ export class SpectralPipeline {
     const maxBins = Math.floor(25_000 / s.binHz);
     let out = raw;
     for (const a of active) {
-      if (a.bandwidthHz < 20 * s.binHz) continue;
+      // A shared band has no user to cut an interferer out of: its emissions already stand on their own, and a
+      // strong one's top would be cut from its skirts against a median of weaker emitters.
+      if (!isWideChannel(a, s.binHz)) continue;
       const lo = Math.max(0, Math.ceil((a.centerHz - a.bandwidthHz / 2 - s.startHz) / s.binHz));
       const hi = Math.min(n - 1, Math.floor((a.centerHz + a.bandwidthHz / 2 - s.startHz) / s.binHz));
       if (hi - lo < 20) continue;
@@ -612,12 +687,18 @@ export class SpectralPipeline {
 
   private licensedCache: { key: unknown; binHz: number; ranges: { startHz: number; stopHz: number }[] } | null = null;
 
-  /** Wide (≥ 20 bins) active channels as Hz ranges for the jamming detector; recomputed only when they change. */
+  /**
+   * Wide (≥ 20 bins) active channels as Hz ranges for the jamming detector; recomputed only when they change. Shared
+   * bands are not among them: the detector excuses a barrage-like run inside a licensed channel as its wideband
+   * user, any bare carrier anywhere in a channel with a recently modulated emission as that user's carrier, and a
+   * sweep that stays in such a channel as the user's FM hump; in a band of many independent emitters each of those
+   * would hide a jammer (a CW line parked in a PMR446 block while anyone talks).
+   */
   private licensedWide(active: ReturnType<typeof activeAssignments>, binHz: number) {
     const c = this.licensedCache;
     if (c && c.binHz === binHz && c.key === active) return c.ranges;
     const ranges = active
-      .filter((a) => a.bandwidthHz >= 20 * binHz)
+      .filter((a) => isWideChannel(a, binHz))
       .map((a) => ({ startHz: a.centerHz - a.bandwidthHz / 2, stopHz: a.centerHz + a.bandwidthHz / 2 }));
     this.licensedCache = { key: active, binHz, ranges };
     return ranges;

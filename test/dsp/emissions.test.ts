@@ -167,6 +167,33 @@ describe('grouping', () => {
     expect(near(1200)).toBe(2);
   });
 
+  it('bridges a short excluded run (the DC spike) but not a longer one (a DC skirt guard)', () => {
+    const mean = new Float64Array(N).fill(FLOOR);
+    addRect(mean, N / 2, 300, dbToLin(-55)); // an emission straddling DC, 300 bins wide
+    const psd = sampleSpectrum(new Rng(29), mean, 64, new Float32Array(N));
+    const wide = dcExcludeMask(N, 60);
+    const run = (maxBridgeExcludedBins?: number) => {
+      const floor = new NoiseFloorEstimator({ fftSize: N, excludeMask: wide });
+      const cfar = new CfarDetector({ fftSize: N, pfa: 1e-6, method: 'known', excludeMask: wide });
+      const ex = new EmissionExtractor({ fftSize: N, excludeMask: wide, maxBridgeExcludedBins });
+      floor.estimate(psd, 64);
+      const count = ex.extract(
+        { ...geom, effectiveFrames: 64 },
+        psd,
+        floor.floorLin,
+        cfar.detect(psd, 64, floor.floorLin),
+      );
+      return ex.emissions.slice(0, count).filter((e) => e.endBin >= N / 2 - 160 && e.startBin <= N / 2 + 160);
+    };
+    // Default: bridged across the 121 excluded bins into one emission.
+    expect(run()).toHaveLength(1);
+    // Limited to the fixed 7-bin spike guard: the two sides stand apart.
+    const apart = run(7);
+    expect(apart).toHaveLength(2);
+    expect(apart[0]!.endBin).toBeLessThan(N / 2 - 60);
+    expect(apart[1]!.startBin).toBeGreaterThan(N / 2 + 60);
+  });
+
   it('keeps the strongest emissions when over capacity, sorted by frequency', () => {
     const mean = new Float64Array(N).fill(FLOOR);
     const levels = [-40, -60, -45, -62, -50, -61];

@@ -212,3 +212,24 @@ describe('a strong bursty wide emission (Mode S-like replies that clip the dongl
     expect(carrier[0]!.t0).toBeLessThan(0.1);
   });
 });
+
+describe('a zero-IF tuner DC skirt', () => {
+  // Real E4000 captures: a cusp of +24 dB at DC falling ~3-6 dB per octave, reported as a 160 kHz emission with an
+  // unlicensed-emitter alarm while the guard was a fixed ±3 bins. Here: low-passed noise centred on DC.
+  const skirt = { kind: 'noise' as const, offsetHz: 0, snrDbPerBin: 22, widthHz: 4000 };
+  const tone = { kind: 'tone' as const, offsetHz: 400_000, snrDbPerBin: 15 };
+
+  it('is guarded away; an emitter elsewhere is still reported', async () => {
+    const res = await analyze('skirt', { durationS: 1.5, seed: 6, emitters: [skirt, tone] });
+    expect(res.detections.filter((d) => Math.abs(d.centerHz - FC) < 150_000)).toEqual([]);
+    // The tone is unlicensed (no plan): its alarm, and nothing at DC.
+    expect(res.alarms.map((a) => Math.round((a.centerHz! - FC) / 1000))).toEqual([400]);
+    expect(res.detections.filter((d) => Math.abs(d.centerHz - (FC + 400_000)) < BIN)).toHaveLength(1);
+  });
+
+  it('is not guarded where the plan has a user on the tuned frequency', async () => {
+    const plan: FrequencyPlan = { name: 'dc', assignments: [{ id: 'AT-DC', centerHz: FC, bandwidthHz: 25_000 }] };
+    const res = await analyze('skirt-planned', { durationS: 1.5, seed: 6, emitters: [skirt, tone] }, plan);
+    expect(res.detections.some((d) => Math.abs(d.centerHz - FC) < 5000 && d.assignment === 'AT-DC')).toBe(true);
+  });
+});
