@@ -99,6 +99,8 @@ export class FrameConsumer {
           binHz: frame.binHz,
           jammedRanges,
           overPowerActive: (id) => mine.some((a) => a.kind === 'over-power' && a.assignmentId === id),
+          // Per-emission alarms in shared bands carry their key in detail.key (AlarmManager).
+          alarmActive: (key) => mine.some((a) => a.detail.key === key),
           interferenceActive: (id) => mine.some((a) => a.kind === 'interference' && a.assignmentId === id),
         }),
       );

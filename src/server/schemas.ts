@@ -60,6 +60,7 @@ export const assignmentSchema = {
       },
     },
     critical: { type: 'boolean' },
+    shared: { type: 'boolean' },
   },
 } as const;
 
