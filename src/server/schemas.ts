@@ -98,6 +98,8 @@ export const sensorSchema = {
     samplesLost: { type: 'number' },
     lastDataMs: { type: ['number', 'null'] },
     description: { type: 'string' },
+    clippedFraction: { type: 'number' },
+    adcOverload: { type: 'boolean' },
   },
 } as const;
 

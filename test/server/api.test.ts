@@ -398,6 +398,23 @@ describe('reading', () => {
     expect(health).toMatchObject({ ok: true, store: { kind: 'embedded', ok: true } });
   });
 
+  it("serves a sensor's ADC overload figures (and the OpenAPI sensor schema names them)", async () => {
+    const s = tc.monitor.sensorList.find((x) => x.id === 'venue-b')!;
+    Object.assign(s, { clippedFraction: 0.032, adcOverload: true });
+    try {
+      const sensors = (await inject({ method: 'GET', url: '/api/sensors', headers: viewer.headers })).json();
+      expect(sensors.find((x: { id: string }) => x.id === 'venue-b')).toMatchObject({
+        clippedFraction: 0.032,
+        adcOverload: true,
+      });
+      const doc = (await inject({ method: 'GET', url: '/api/openapi.json', headers: viewer.headers })).json();
+      expect(JSON.stringify(doc)).toContain('"clippedFraction"');
+    } finally {
+      delete s.clippedFraction;
+      delete s.adcOverload;
+    }
+  });
+
   it('operator starts and stops a recording; server paths are not exposed', async () => {
     const start = await inject({
       method: 'POST',
