@@ -4,12 +4,12 @@
  * model calls noise, come out `unknown`. `createClassifierOrFallback()` never throws: when the weights cannot be
  * loaded it logs once and returns a classifier that labels everything `unknown` with confidence 0.
  */
-import type { Classification, Classifier, ClassifierInput } from '../src/tracking/classifier.ts';
-import { heuristicLabel } from '../src/tracking/classifier.ts';
+import type { Classification, Classifier, ClassifierInput, LabelAndConfidence } from '../src/tracking/classifier.ts';
+import { confirmJamming, heuristicLabel } from '../src/tracking/classifier.ts';
 import type { EmissionClass } from '../src/types.ts';
 import { initBackend, tf, type BackendPreference } from './backend.ts';
 import { computeFeatures, FEATURE_COUNT } from './features.ts';
-import { MODEL_CLASSES } from './classes.ts';
+import { JAM_MODEL_CLASSES, MODEL_CLASSES, type ModelClass } from './classes.ts';
 import { DEFAULT_WEIGHTS_DIR, loadModel, ModelLoadError, type LoadedModel } from './weights-io.ts';
 
 /** A tone on air without a break for at least this long is labelled `jam-cw`, otherwise `cw`, s. */
@@ -100,19 +100,47 @@ export class TfjsClassifier implements Classifier {
     for (let i = 1; i < p.length; i++) if ((p[i] as number) > (p[best] as number)) best = i;
     const top = MODEL_CLASSES[best] as (typeof MODEL_CLASSES)[number];
     const conf = p[best] as number;
-    let label: EmissionClass;
-    if (top === 'noise' || conf < this.threshold) label = 'unknown';
-    else if (top === 'tone') label = (continuousOnS ?? 0) >= JAM_CW_MIN_CONTINUOUS_S ? 'jam-cw' : 'cw';
-    else label = top;
-    return { label, confidence: conf, probabilities: p, top };
+    const label = this.labelOf(top, conf, continuousOnS);
+    const out: DetailedClassification = { label, confidence: conf, probabilities: p, top };
+    if (label.startsWith('jam-')) {
+      // the best other class, with its probability given that the emission is not a jammer
+      let alt = -1;
+      let rest = 0;
+      for (let i = 0; i < p.length; i++) {
+        if (JAM_MODEL_CLASSES.includes(MODEL_CLASSES[i] as ModelClass)) continue;
+        rest += p[i] as number;
+        if (alt < 0 || (p[i] as number) > (p[alt] as number)) alt = i;
+      }
+      const altConf = rest > 0 ? (p[alt] as number) / rest : 0;
+      const withoutJam: LabelAndConfidence =
+        top === 'tone'
+          ? { label: 'cw', confidence: conf }
+          : { label: this.labelOf(MODEL_CLASSES[alt] as ModelClass, altConf, 0), confidence: altConf };
+      out.jamming = { jam: { label, confidence: conf }, withoutJam };
+    }
+    return out;
   }
 
+  /** Label of a model class at a confidence: unknown under the threshold or for noise; tone split by the track. */
+  private labelOf(c: ModelClass, conf: number, continuousOnS: number | undefined): EmissionClass {
+    if (c === 'noise' || conf < this.threshold) return 'unknown';
+    if (c === 'tone') return (continuousOnS ?? 0) >= JAM_CW_MIN_CONTINUOUS_S ? 'jam-cw' : 'cw';
+    return c;
+  }
+
+  /**
+   * The model's label after the jamming safety net (src/tracking/classifier.ts `confirmJamming`): a `jam-*` answer
+   * stands only when `input.jammers` holds a jammer overlapping the emission; otherwise the best other class,
+   * with the result's `jamming` record keeping both for a later re-decision.
+   */
   async classify(input: ClassifierInput): Promise<Classification> {
     if (!input.channelIq) {
       return this.withoutIq === 'heuristic' ? heuristicLabel(input) : { label: 'unknown', confidence: 0 };
     }
     const d = await this.classifyChannel(input.channelIq, input.continuousOnS);
-    return { label: d.label, confidence: d.confidence };
+    const c: Classification = { label: d.label, confidence: d.confidence };
+    if (d.jamming) c.jamming = d.jamming;
+    return confirmJamming(c, input, input.jammers);
   }
 
   dispose(): void {

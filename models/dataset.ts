@@ -30,6 +30,8 @@ export interface FeatureExample {
   /** Offset and bandwidth handed to the extractor, Hz. */
   offsetHz: number;
   bandwidthHz: number;
+  /** Bursty kinds: the variant rendered (dsp/synth/emitters/bursty.ts), e.g. 'tdma-gsm'. */
+  variant?: string;
 }
 
 export interface ExampleOptions {
@@ -84,6 +86,7 @@ export function makeFeatureExample(kind: ExampleKind, seed: number, opts: Exampl
     snippet,
     offsetHz: off,
     bandwidthHz: bw,
+    ...(ex.variant ? { variant: ex.variant } : {}),
   };
 }
 

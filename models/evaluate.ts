@@ -4,11 +4,13 @@
  * models/report.json: accuracy per class and per SNR (label after the unknown-threshold, and top-1 before it),
  * confusion matrix, model size, and inference time per emission on the WASM backend (one thread).
  *
- * Options: --per-cell N examples per (class, SNR) (default 40), --weights DIR, --out DIR (default models/).
+ * Options: --per-cell N examples per (class, SNR) (default 40), --weights DIR, --out DIR (default models/),
+ * --baseline FILE: an earlier report.json to compare with (default models/report-before-bursty.json, the weights
+ * before the benign bursty classes; skipped when absent).
  */
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_KINDS } from '../dsp/synth/examples.ts';
@@ -24,6 +26,18 @@ export const EVAL_SEED_BASE = 9_000_000;
 export const EVAL_SNRS_DB = [-5, 0, 5, 10, 15, 20, 25] as const;
 
 const LABELS: readonly EmissionClass[] = EMISSION_CLASSES;
+/** Kinds added with the benign bursty classes; the others are the kinds the earlier weights were scored on. */
+const BURSTY_KINDS: readonly string[] = ['ook', 'tdma', 'pulse-pos'];
+
+/** The parts of an earlier report.json the comparison reads. */
+interface BaselineReport {
+  generatedAt: string;
+  model: { name: string };
+  accuracy: { snrAtLeast10Db: number; snr0Db: number; all: number; noiseToUnknown?: number };
+  perClass: Record<string, { accuracy: number; bySnr: Record<string, number> }>;
+}
+
+const pct = (x: number): string => (x * 100).toFixed(1);
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -37,14 +51,21 @@ async function main(): Promise<void> {
       'per-cell': { type: 'string', default: '40' },
       weights: { type: 'string', default: DEFAULT_WEIGHTS_DIR },
       out: { type: 'string', default: here },
+      baseline: { type: 'string', default: join(here, 'report-before-bursty.json') },
     },
   });
+  let baseline: BaselineReport | null = null;
+  try {
+    baseline = JSON.parse(await readFile(values.baseline, 'utf8')) as BaselineReport;
+  } catch {
+    baseline = null;
+  }
   const perCell = Number(values['per-cell']);
   const clf = await TfjsClassifier.create({ weightsDir: values.weights, backend: 'wasm' });
   console.log(`model ${clf.name}: ${clf.paramCount} params, ${clf.modelBytes} bytes, threshold ${clf.threshold}`);
 
   // kind → snr → {n, correct (after threshold), top1 (argmax, tone counts for cw/jam-cw), unknown}
-  type Cell = { n: number; correct: number; top1: number; unknown: number };
+  type Cell = { n: number; correct: number; top1: number; unknown: number; jam: number };
   const cells = new Map<string, Cell>();
   const confusion = new Map<string, Map<string, number>>();
   const times: number[] = [];
@@ -55,7 +76,7 @@ async function main(): Promise<void> {
     const row = new Map<string, number>();
     confusion.set(kind, row);
     for (const snr of EVAL_SNRS_DB) {
-      const cell: Cell = { n: 0, correct: 0, top1: 0, unknown: 0 };
+      const cell: Cell = { n: 0, correct: 0, top1: 0, unknown: 0, jam: 0 };
       cells.set(`${kind}|${snr}`, cell);
       for (let i = 0; i < perCell; i++) {
         const seed = EVAL_SEED_BASE + snr * 1000 + 100_000 + i;
@@ -70,6 +91,7 @@ async function main(): Promise<void> {
         cell.n++;
         if (d.label === want) cell.correct++;
         if (d.label === 'unknown') cell.unknown++;
+        if (d.label.startsWith('jam-')) cell.jam++;
         if (MODEL_CLASSES.indexOf(d.top) === ex.label) cell.top1++;
         row.set(d.label, (row.get(d.label) ?? 0) + 1);
         done++;
@@ -133,10 +155,10 @@ async function main(): Promise<void> {
     }
     perSnr[String(snr)] = { accuracy: c / n, top1: t / n, unknownRate: u / n };
   }
-  const agg = (pred: (s: number) => boolean): number => {
+  const agg = (pred: (s: number) => boolean, over: readonly string[] = kinds): number => {
     let n = 0;
     let c = 0;
-    for (const kind of kinds) {
+    for (const kind of over) {
       for (const snr of EVAL_SNRS_DB) {
         if (!pred(snr)) continue;
         const cell = cells.get(`${kind}|${snr}`) as Cell;
@@ -145,6 +167,20 @@ async function main(): Promise<void> {
       }
     }
     return c / n;
+  };
+  const original = kinds.filter((k) => !BURSTY_KINDS.includes(k));
+  const jamRate = (pred: (s: number) => boolean): number => {
+    let n = 0;
+    let j = 0;
+    for (const kind of BURSTY_KINDS) {
+      for (const snr of EVAL_SNRS_DB) {
+        if (!pred(snr)) continue;
+        const cell = cells.get(`${kind}|${snr}`) as Cell;
+        n += cell.n;
+        j += cell.jam;
+      }
+    }
+    return j / Math.max(1, n);
   };
   const report = {
     generatedAt: new Date().toISOString(),
@@ -161,6 +197,17 @@ async function main(): Promise<void> {
       snr0Db: agg((s) => s === 0),
       all: agg(() => true),
       noiseToUnknown: perClass.noise?.accuracy,
+    },
+    /** The same figures over the signal kinds the earlier weights had (without ook, tdma, pulse-pos). */
+    accuracyOriginalKinds: {
+      snrAtLeast10Db: agg((s) => s >= 10, original),
+      snr0Db: agg((s) => s === 0, original),
+      all: agg(() => true, original),
+    },
+    /** Share of benign bursty examples (ook, tdma, pulse-pos) the model itself labels jam-* (before the safety net). */
+    benignBurstyAsJam: {
+      snrAtLeast10Db: jamRate((s) => s >= 10),
+      all: jamRate(() => true),
     },
     perSnr,
     perClass,
@@ -199,10 +246,55 @@ async function main(): Promise<void> {
   L.push(`| all SNRs −5…25 dB | ${(report.accuracy.all * 100).toFixed(1)} % |`);
   L.push(`| noise only → unknown | ${((report.accuracy.noiseToUnknown ?? 0) * 100).toFixed(1)} % |`);
   L.push(
+    `| the same over the ${original.length} signal kinds without ook/tdma/pulse-pos: SNR ≥ 10 dB / 0 dB / all | ${pct(report.accuracyOriginalKinds.snrAtLeast10Db)} / ${pct(report.accuracyOriginalKinds.snr0Db)} / ${pct(report.accuracyOriginalKinds.all)} % |`,
+  );
+  L.push(
+    `| benign bursty (ook, tdma, pulse-pos) labelled jam-* by the model, before the safety net: SNR ≥ 10 dB / all | ${pct(report.benignBurstyAsJam.snrAtLeast10Db)} / ${pct(report.benignBurstyAsJam.all)} % |`,
+  );
+  L.push(
     `| inference per emission (${clf.backend}, 1 thread): median / p99 | ${report.inferenceMs.median.toFixed(3)} / ${report.inferenceMs.p99.toFixed(3)} ms |`,
     '',
   );
   L.push('Accuracy = the label after the threshold equals the true class (an `unknown` counts as wrong).', '');
+  L.push(
+    'These are the model\'s own labels (`classifyChannel`). In the pipeline a `jam-*` label stands only while the jamming detector reports a jammer over the emission (docs/classifier.md, "Jamming safety net").',
+    '',
+  );
+  if (baseline) {
+    const b = baseline;
+    L.push(`## Before / after the benign bursty classes`, '');
+    L.push(
+      `Before: \`${b.model.name}\` (report of ${b.generatedAt}, same held-out seeds and SNRs, ${original.length} signal kinds). After: this model.`,
+      '',
+    );
+    L.push('| | before | after (same kinds) | after (all signal kinds) |', '|---|---|---|---|');
+    L.push(
+      `| SNR ≥ 10 dB | ${pct(b.accuracy.snrAtLeast10Db)} % | ${pct(report.accuracyOriginalKinds.snrAtLeast10Db)} % | ${pct(report.accuracy.snrAtLeast10Db)} % |`,
+    );
+    L.push(
+      `| SNR = 0 dB | ${pct(b.accuracy.snr0Db)} % | ${pct(report.accuracyOriginalKinds.snr0Db)} % | ${pct(report.accuracy.snr0Db)} % |`,
+    );
+    L.push(
+      `| all SNRs | ${pct(b.accuracy.all)} % | ${pct(report.accuracyOriginalKinds.all)} % | ${pct(report.accuracy.all)} % |`,
+    );
+    L.push(
+      `| noise → unknown | ${pct(b.accuracy.noiseToUnknown ?? NaN)} % | ${pct(report.accuracy.noiseToUnknown ?? NaN)} % | |`,
+      '',
+    );
+    L.push('Per class, all SNRs / SNR ≥ 10 dB (%):', '');
+    L.push('| class | before | after |', '|---|---|---|');
+    const ge10 = (r: { bySnr: Record<string, number> }): number =>
+      EVAL_SNRS_DB.filter((x) => x >= 10).reduce<number>((a, x) => a + (r.bySnr[String(x)] ?? 0), 0) /
+      EVAL_SNRS_DB.filter((x) => x >= 10).length;
+    for (const kind of EXAMPLE_KINDS) {
+      const a = perClass[kind] as (typeof perClass)[string];
+      const old = b.perClass[kind];
+      L.push(
+        `| ${kind} | ${old ? `${pct(old.accuracy)} / ${pct(ge10(old))}` : '— (no such class)'} | ${pct(a.accuracy)} / ${pct(ge10(a))} |`,
+      );
+    }
+    L.push('');
+  }
   L.push('## Accuracy per SNR (all signal classes)', '');
   L.push('| SNR dB | accuracy % | top-1 before threshold % | labelled unknown % |', '|---|---|---|---|');
   for (const snr of EVAL_SNRS_DB) {

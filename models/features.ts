@@ -8,7 +8,7 @@ import { fftPlan } from '../dsp/synth/fft.ts';
 import { ENVELOPE_BLOCKS, MIN_CHANNEL_HZ, SNIPPET_LENGTH, type ChannelSnippet } from './iq-history.ts';
 
 /** Bumped whenever a feature changes meaning: the weights record it and the loader refuses a mismatch. */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 const PSD_BINS = 64;
 const IF_HIST_BINS = 16;
@@ -25,6 +25,10 @@ const AUDIO_BANDS_HZ = [
 const FINE_SEG = 1024;
 /** Longest stretch the long-lag autocorrelation reads, decimated samples. */
 const LONG_MAX = 4096;
+/** Blocks of the keying envelope over the whole extracted span. */
+const KEY_BLOCKS = 128;
+/** Keying below this on/off ratio (10th to 90th percentile of block power) is no keying, dB. */
+const KEY_MIN_DEPTH_DB = 6;
 
 export const FEATURE_NAMES: readonly string[] = [
   'log10BandwidthHz',
@@ -63,6 +67,17 @@ export const FEATURE_NAMES: readonly string[] = [
   'longEnvMaxStep',
   'fineNotchDb',
   'fineRippleDb',
+  // keying over the whole extracted span (v4): tells a jammer's fixed period and duty from data-driven bursts
+  'keyDepthDb',
+  'keyDuty',
+  'keyTransitions',
+  'keyPeriodicity',
+  'keyOnRunCv',
+  'keyOffRunCv',
+  'keyLog10OnRunS',
+  'keyLog10OffRunS',
+  'keyOnPowerCv',
+  'keyOnIfStd',
 ];
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -446,6 +461,123 @@ export function computeFeatures(s: ChannelSnippet, out = new Float32Array(FEATUR
   void nseg;
   put(clamp(db(dip / (fmed + 1e-30)), -30, 0) / 30);
   put(clamp(db(fq / (fmed + 1e-30)), 0, 30) / 30);
+  keyingFeatures(s, put);
   if (f !== FEATURE_COUNT) throw new Error(`computeFeatures: wrote ${f} of ${FEATURE_COUNT}`);
   return out;
+}
+
+const keyP = new Float64Array(KEY_BLOCKS);
+const keyOn = new Uint8Array(KEY_BLOCKS);
+
+/**
+ * Keying of the whole extracted span (≥ 6.8 ms, KEY_BLOCKS blocks): depth, duty, transitions, periodicity (peak
+ * autocorrelation of the on/off sequence: a pulsed jammer repeats with a fixed period, data does not), spread of
+ * the on- and off-run lengths (a jammer's are all alike), their median length in seconds (bits of a sensor, slots
+ * of TDMA, 120 µs replies), and what is inside the on-blocks: power spread (constant envelope of a keyed carrier vs
+ * noise-like data) and instantaneous-frequency spread (a pulsed carrier's frequency is still).
+ */
+function keyingFeatures(s: ChannelSnippet, put: (x: number) => void): void {
+  const L = s.re.length;
+  const per = Math.max(1, Math.floor(L / KEY_BLOCKS));
+  const blockS = per / s.sampleRateHz;
+  for (let b = 0; b < KEY_BLOCKS; b++) {
+    let p = 0;
+    const o = Math.min(b * per, L - per);
+    for (let i = o; i < o + per; i++) p += (s.re[i] as number) ** 2 + (s.im[i] as number) ** 2;
+    keyP[b] = p / per + 1e-30;
+  }
+  const sorted = Array.from(keyP).sort((a, b) => a - b);
+  const lo = sorted[Math.floor(KEY_BLOCKS * 0.1)] as number;
+  const hi = sorted[Math.floor(KEY_BLOCKS * 0.9)] as number;
+  const depthDb = db(hi / lo);
+  put(clamp(depthDb, 0, 40) / 20);
+  if (depthDb < KEY_MIN_DEPTH_DB) {
+    // not keyed: on all the time
+    put(1);
+    put(0);
+    put(0);
+    put(0);
+    put(0);
+    put(Math.log10(KEY_BLOCKS * blockS) + 2);
+    put(-1);
+  } else {
+    const thr = Math.sqrt(lo * hi);
+    let on = 0;
+    let trans = 0;
+    for (let b = 0; b < KEY_BLOCKS; b++) {
+      keyOn[b] = (keyP[b] as number) > thr ? 1 : 0;
+      on += keyOn[b] as number;
+      if (b > 0 && keyOn[b] !== keyOn[b - 1]) trans++;
+    }
+    const duty = on / KEY_BLOCKS;
+    put(duty);
+    put(trans / KEY_BLOCKS);
+    // normalised autocorrelation of the centred on/off sequence, best lag ≥ 2 blocks (unbiased)
+    let r0 = 0;
+    for (let b = 0; b < KEY_BLOCKS; b++) r0 += ((keyOn[b] as number) - duty) ** 2;
+    let best = 0;
+    if (r0 > 0) {
+      for (let lag = 2; lag <= KEY_BLOCKS / 2; lag++) {
+        let r = 0;
+        for (let b = lag; b < KEY_BLOCKS; b++) r += ((keyOn[b] as number) - duty) * ((keyOn[b - lag] as number) - duty);
+        best = Math.max(best, r / (KEY_BLOCKS - lag) / (r0 / KEY_BLOCKS));
+      }
+    }
+    put(clamp(best, -1, 1));
+    // complete runs (not touching either end)
+    const runs: [number[], number[]] = [[], []];
+    let start = 0;
+    for (let b = 1; b <= KEY_BLOCKS; b++) {
+      if (b === KEY_BLOCKS || keyOn[b] !== keyOn[b - 1]) {
+        if (start > 0 && b < KEY_BLOCKS) runs[keyOn[start] as number]?.push(b - start);
+        start = b;
+      }
+    }
+    const cv = (r: number[]): number => {
+      if (r.length < 2) return 0;
+      const m = r.reduce((a, x) => a + x, 0) / r.length;
+      return clamp(Math.sqrt(r.reduce((a, x) => a + (x - m) ** 2, 0) / r.length) / m, 0, 2);
+    };
+    const medS = (r: number[], fallbackBlocks: number): number => {
+      const v = r.length ? (r.slice().sort((a, b) => a - b)[r.length >> 1] as number) : fallbackBlocks;
+      return Math.log10(v * blockS) + 2;
+    };
+    put(cv(runs[1]));
+    put(cv(runs[0]));
+    put(medS(runs[1], on));
+    put(medS(runs[0], KEY_BLOCKS - on));
+  }
+  // inside the strongest blocks (the on-state, or everything when not keyed): power and frequency spread
+  const thrOn = depthDb < KEY_MIN_DEPTH_DB ? 0 : Math.sqrt(lo * hi);
+  let n = 0;
+  let pm = 0;
+  let p2 = 0;
+  let fm = 0;
+  let f2 = 0;
+  for (let b = 0; b < KEY_BLOCKS; b++) {
+    if ((keyP[b] as number) <= thrOn) continue;
+    const o = Math.min(b * per, L - per);
+    for (let i = o + 1; i < o + per; i++) {
+      const r = s.re[i] as number;
+      const q = s.im[i] as number;
+      const pr = s.re[i - 1] as number;
+      const pq = s.im[i - 1] as number;
+      const p = r * r + q * q;
+      const f = Math.atan2(q * pr - r * pq, r * pr + q * pq) / Math.PI;
+      pm += p;
+      p2 += p * p;
+      fm += f;
+      f2 += f * f;
+      n++;
+    }
+  }
+  if (n > 1) {
+    pm /= n;
+    fm /= n;
+    put(clamp(Math.sqrt(Math.max(0, p2 / n - pm * pm)) / (pm + 1e-30), 0, 3));
+    put(Math.sqrt(Math.max(0, f2 / n - fm * fm)));
+  } else {
+    put(0);
+    put(0);
+  }
 }

@@ -9,9 +9,16 @@
  */
 import type { EmitterSpec, ImpairmentSpec } from './spec.ts';
 import { Scene } from './scene.ts';
-import { Xoshiro128ss, mix32 } from './prng.ts';
+import { Xoshiro128ss, deriveKey, mix32 } from './prng.ts';
+import { addWhiteNoise, noisePowerFs } from './noise.ts';
+import { applyIqImbalance, quantizeCu8 } from './impairments.ts';
+import type { Emitter } from './emitters/base.ts';
+import { drawBursty, type BurstyKind, type Windows } from './emitters/bursty.ts';
 
-/** The classifier's classes (src/types.ts EmissionClass, minus 'unknown') plus noise only. */
+/**
+ * The classifier's classes (src/types.ts EmissionClass, minus 'unknown') plus noise only, then the benign bursty
+ * kinds (emitters/bursty.ts): `ook` (OOK/ASK telemetry), `tdma` (TDMA/TDD bursts), `pulse-pos` (SSR replies).
+ */
 export const EXAMPLE_KINDS = [
   'nfm',
   'wfm',
@@ -25,6 +32,9 @@ export const EXAMPLE_KINDS = [
   'jam-sweep',
   'jam-pulse',
   'noise',
+  'ook',
+  'tdma',
+  'pulse-pos',
 ] as const;
 export type ExampleKind = (typeof EXAMPLE_KINDS)[number];
 
@@ -63,7 +73,13 @@ export interface Example {
   spec: EmitterSpec | null;
   /** First sample index (time = startSample / sampleRateHz). */
   startSample: number;
+  /** Bursty kinds: the variant drawn (e.g. 'ook-pwm', 'tdma-gsm', 'pulse-pos-piece'). */
+  variant?: string;
+  /** Bursty kinds: when the (main) emitter is on, s from scene start. */
+  activity?: Windows;
 }
+
+const BURSTY_KINDS: readonly string[] = ['ook', 'tdma', 'pulse-pos'] satisfies BurstyKind[];
 
 const RX_HZ = 1_000_000_000;
 
@@ -72,7 +88,7 @@ const RX_HZ = 1_000_000_000;
  * an optional start time that guarantees the emitter is visible during the snippet.
  */
 function drawEmitter(
-  kind: Exclude<ExampleKind, 'noise'>,
+  kind: Exclude<ExampleKind, 'noise' | BurstyKind>,
   rng: Xoshiro128ss,
   fs: number,
   durS: number,
@@ -150,13 +166,16 @@ export function makeExample(kind: ExampleKind, params: ExampleParams = {}, seed 
   const maxOff = params.maxOffsetHz ?? 0.05 * fs;
   const offsetHz = rng.range(-maxOff, maxOff);
   let startS = rng.range(0, 60);
+  if (BURSTY_KINDS.includes(kind)) {
+    return renderBursty(kind as BurstyKind, rng, params, { fs, count, level, snrDb, offsetHz, startS });
+  }
   let spec: EmitterSpec | null = null;
   let obw = 0;
   let noiseDbfsPerHz: number;
   if (kind === 'noise') {
     noiseDbfsPerHz = level - 10 * Math.log10(fs);
   } else {
-    const d = drawEmitter(kind, rng, fs, durS, RX_HZ + offsetHz);
+    const d = drawEmitter(kind as Exclude<ExampleKind, 'noise' | BurstyKind>, rng, fs, durS, RX_HZ + offsetHz);
     spec = { ...d.spec, levelDbfs: level };
     obw = d.obwHz;
     if (d.startS !== undefined) startS = d.startS;
@@ -201,4 +220,96 @@ export function makeExample(kind: ExampleKind, params: ExampleParams = {}, seed 
     spec,
     startSample,
   };
+}
+
+/** RTL-SDR impairments drawn as makeExample draws them. */
+function drawImpairments(rng: Xoshiro128ss): ImpairmentSpec {
+  return {
+    dcOffsetI: rng.range(-0.01, 0.01),
+    dcOffsetQ: rng.range(-0.01, 0.01),
+    iqGainDb: rng.range(-1, 1),
+    iqPhaseDeg: rng.range(-3, 3),
+  };
+}
+
+/** Average power of the emitter below which the SNR refers to this share of its on-power (sparse replies). */
+const MIN_DUTY = 0.05;
+
+/**
+ * A bursty example (emitters/bursty.ts): rendered like a Scene (emitters + noise, IQ imbalance, then DC offset and
+ * optional cu8 quantisation) but with emitters outside the scene-file kinds. The SNR refers to the emitter's average
+ * power over the snippet (as for the pulsed jammer), floored at MIN_DUTY of its on-power, in its carrier's occupied
+ * bandwidth; the reported bandwidth and centre are what a tracker would see (possibly a piece of a wide carrier).
+ */
+function renderBursty(
+  kind: BurstyKind,
+  rng: Xoshiro128ss,
+  params: ExampleParams,
+  o: { fs: number; count: number; level: number; snrDb: number; offsetHz: number; startS: number },
+): Example {
+  const { fs, count, level, snrDb, offsetHz, startS } = o;
+  const sceneKey = rng.nextU32();
+  const d = drawBursty(kind, rng, fs, startS, count / fs, RX_HZ + offsetHz, level, sceneKey);
+  const impairments = params.impairments ? drawImpairments(rng) : {};
+  const noiseKey = deriveKey(rng.nextU32(), '#noise');
+  const s0 = Math.round(startS * fs);
+  const re = new Float32Array(count);
+  const im = new Float32Array(count);
+  const band = { centerHz: RX_HZ, sampleRateHz: fs, ppm: 0, rollOffDb: 0 };
+  for (const em of d.emitters) if (em.tune(band)) addGated(em, s0, count, fs, re, im);
+  let pSig = 0;
+  for (let i = 0; i < count; i++) pSig += (re[i] as number) ** 2 + (im[i] as number) ** 2;
+  pSig = Math.max(pSig / count, MIN_DUTY * 10 ** (level / 10));
+  const bw = params.snrBandwidth === 'full' ? fs : Math.min(fs, d.snrBandwidthHz);
+  const noiseDbfsPerHz = 10 * Math.log10(pSig) - snrDb - 10 * Math.log10(bw);
+  addWhiteNoise(noiseKey, noisePowerFs(noiseDbfsPerHz, fs), s0, count, re, im, 0);
+  if (impairments.iqGainDb || impairments.iqPhaseDeg) {
+    applyIqImbalance(re, im, count, impairments.iqGainDb ?? 0, impairments.iqPhaseDeg ?? 0);
+  }
+  const dcI = impairments.dcOffsetI ?? 0;
+  const dcQ = impairments.dcOffsetQ ?? 0;
+  if (params.quantize) {
+    const bytes = new Uint8Array(2 * count);
+    quantizeCu8(re, im, count, 1, dcI, dcQ, bytes);
+    for (let i = 0; i < count; i++) {
+      re[i] = ((bytes[2 * i] as number) - 127.5) / 127.5;
+      im[i] = ((bytes[2 * i + 1] as number) - 127.5) / 127.5;
+    }
+  } else if (dcI !== 0 || dcQ !== 0) {
+    for (let i = 0; i < count; i++) {
+      re[i] = (re[i] as number) + dcI;
+      im[i] = (im[i] as number) + dcQ;
+    }
+  }
+  return {
+    kind,
+    re,
+    im,
+    sampleRateHz: fs,
+    // a reported piece stays inside the capture (a tracker cannot report beyond it)
+    offsetHz: Math.max(-0.42 * fs, Math.min(0.42 * fs, offsetHz + d.reportOffsetHz)),
+    snrDb,
+    occupiedBandwidthHz: d.obwHz,
+    noiseDbfsPerHz,
+    spec: d.spec,
+    startSample: s0,
+    variant: d.variant,
+    activity: d.activity,
+  };
+}
+
+/** Adds an emitter's open runs (all its gates open) for samples s0 .. s0+n-1, as Scene does. */
+function addGated(em: Emitter, s0: number, n: number, fs: number, re: Float32Array, im: Float32Array): void {
+  const end = s0 + n;
+  let s = s0;
+  while (s < end) {
+    let open = true;
+    let next = end;
+    for (const g of em.gates) {
+      if (!g.at(s, fs)) open = false;
+      if (g.next < next) next = g.next;
+    }
+    if (open) em.add(s, next - s, re, im, s - s0);
+    s = next;
+  }
 }
