@@ -44,6 +44,22 @@ const F32_RAIL_BITS = (() => {
 /** Bit pattern of +∞ (exponent all ones, mantissa 0): anything above is NaN. */
 const F32_INF_BITS = 0x7f800000;
 
+/** cu8 clipped samples in whole words (two samples each) of `bytes` from byte `b0`, `w32` viewing the same bytes. */
+function cu8Words(w32: Int32Array, bytes: Uint8Array, b0: number, pairs: Uint8Array): number {
+  let clipped = 0;
+  const n = w32.length;
+  for (let k = 0; k < n; k++) {
+    const v = w32[k]!;
+    const nv = ~v;
+    // Non-zero iff some byte of v is 0x00 (first term) or 0xff (second term).
+    if (((((v - 0x01010101) | 0) & nv) | (((nv - 0x01010101) | 0) & v)) & 0x80808080) {
+      const o = b0 + 4 * k;
+      clipped += pairs[bytes[o]! | (bytes[o + 1]! << 8)]! + pairs[bytes[o + 2]! | (bytes[o + 3]! << 8)]!;
+    }
+  }
+  return clipped;
+}
+
 /**
  * Number of complex samples of `bytes` (format `format`, interleaved I,Q) with I or Q at the ADC limit, over
  * `count` samples starting at complex sample `fromSample`. No allocation; any byte offset (cf32 is read byte by
@@ -71,6 +87,19 @@ export function countClippedSamples(
   switch (format) {
     case 'cu8': {
       const pairs = (cu8Pairs ??= pairTable(0x00, 0xff));
+      // Word at a time (two complex samples): most words hold neither a 0x00 nor a 0xff byte, and the bit trick
+      // tells so without the 64 KiB table (which cost ~6 % of analyze in table misses). Unaligned head and tail,
+      // and flagged words, go through the table.
+      const abs = bytes.byteOffset + b;
+      // An odd start never aligns in whole samples: all of it goes through the table.
+      const head = abs & 1 ? end - b : Math.min(end - b, abs & 2);
+      for (const stop = b + head; b < stop; b += 2)
+        clipped += pairs[(bytes[b] as number) | ((bytes[b + 1] as number) << 8)]!;
+      const words = (end - b) >> 2;
+      if (words > 0) {
+        clipped += cu8Words(new Int32Array(bytes.buffer, bytes.byteOffset + b, words), bytes, b, pairs);
+        b += 4 * words;
+      }
       for (; b < end; b += 2) clipped += pairs[(bytes[b] as number) | ((bytes[b + 1] as number) << 8)]!;
       return clipped;
     }

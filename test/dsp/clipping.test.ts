@@ -49,6 +49,39 @@ describe('countClippedSamples', () => {
     expect(countClippedSamples('cu8', raw.subarray(1))).toBe(2);
   });
 
+  it('cu8 word-at-a-time path agrees with a byte-by-byte count at every alignment and range', () => {
+    const raw = new Uint8Array(4099);
+    let x = 12345;
+    for (let i = 0; i < raw.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const r = x >>> 24;
+      // Mostly mid-scale, with rails, near-rails (1, 254) and bytes whose neighbours borrow in the bit trick.
+      raw[i] = r < 8 ? 0 : r < 16 ? 255 : r < 24 ? 1 : r < 32 ? 254 : r < 40 ? 128 : r;
+    }
+    const naive = (b: Uint8Array, from: number, n: number) => {
+      let c = 0;
+      for (let k = from; k < from + n; k++) {
+        const i = b[2 * k]!;
+        const q = b[2 * k + 1]!;
+        if (i === 0 || i === 255 || q === 0 || q === 255) c++;
+      }
+      return c;
+    };
+    for (let off = 0; off < 4; off++) {
+      const b = raw.subarray(off, off + 4094);
+      const samples = b.length / 2;
+      expect(countClippedSamples('cu8', b)).toBe(naive(b, 0, samples));
+      for (const [from, n] of [
+        [1, 5],
+        [3, 1000],
+        [0, 1],
+        [2046, 1],
+        [7, 2040],
+      ] as const)
+        expect(countClippedSamples('cu8', b, from, n)).toBe(naive(b, from, n));
+    }
+  });
+
   it('ci8: −128 (0x80) and +127 (0x7f) are the rails; 0x00 and 0xff (cu8 rails) are not', () => {
     const b = new Uint8Array([0x80, 0x00, 0x00, 0x7f, 0x81, 0x7e, 0x00, 0xff, 0x7f, 0x80]);
     expect(countClippedSamples('ci8', b)).toBe(3);
