@@ -103,7 +103,9 @@ export class TfjsClassifier implements Classifier {
     const label = this.labelOf(top, conf, continuousOnS);
     const out: DetailedClassification = { label, confidence: conf, probabilities: p, top };
     if (label.startsWith('jam-')) {
-      // the best other class, with its probability given that the emission is not a jammer
+      // The best other class. Its label follows the probability given that the emission is not a jammer (the
+      // threshold applies to that), its confidence is the model's own probability of it: a demoted label then says
+      // how little the model believed in it.
       let alt = -1;
       let rest = 0;
       for (let i = 0; i < p.length; i++) {
@@ -115,7 +117,7 @@ export class TfjsClassifier implements Classifier {
       const withoutJam: LabelAndConfidence =
         top === 'tone'
           ? { label: 'cw', confidence: conf }
-          : { label: this.labelOf(MODEL_CLASSES[alt] as ModelClass, altConf, 0), confidence: altConf };
+          : { label: this.labelOf(MODEL_CLASSES[alt] as ModelClass, altConf, 0), confidence: p[alt] as number };
       out.jamming = { jam: { label, confidence: conf }, withoutJam };
     }
     return out;
