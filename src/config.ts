@@ -46,7 +46,8 @@ export interface MonitorConfig {
     maxRaisesPerMinute: number;
     webhooks: WebhookConfig[];
   };
-  pipeline: { fftSize: number; averages: number; pfa: number; workers: boolean };
+  /** `averages` absent: ~27 ms of IQ per spectrum at any rate (src/pipeline/spectral.ts defaultAverages). */
+  pipeline: { fftSize: number; averages?: number; pfa: number; workers: boolean };
   /** Explicit sensors; empty = automatic (dongles, else the virtual venue). */
   sensors: SensorConfig[];
   /** Virtual venue: number of virtual dongles (2-3) and schedule time scale. */
@@ -63,7 +64,7 @@ export function defaultConfig(): MonitorConfig {
     console: { enabled: true, host: '127.0.0.1', port: 8080 },
     storage: { intervalS: 10 },
     alarms: { escalateAfterS: 300, clearAfterS: 3, maxRaisesPerMinute: 30, webhooks: [] },
-    pipeline: { fftSize: 2048, averages: 32, pfa: 1e-5, workers: true },
+    pipeline: { fftSize: 2048, pfa: 1e-5, workers: true },
     sensors: [],
     venue: { sensors: 3, timeScale: 1 },
     history: { keepDays: 14 },
@@ -250,7 +251,8 @@ export function parseConfigText(
   if (fft !== undefined && (fft & (fft - 1)) !== 0)
     problems.push({ location: at(['pipeline', 'fftSize']), message: 'must be a power of two' });
   else cfg.pipeline.fftSize = fft ?? cfg.pipeline.fftSize;
-  cfg.pipeline.averages = num(pl.averages, ['pipeline', 'averages'], 1, 4096) ?? cfg.pipeline.averages;
+  const averages = num(pl.averages, ['pipeline', 'averages'], 1, 4096);
+  if (averages !== undefined) cfg.pipeline.averages = averages;
   cfg.pipeline.pfa = num(pl.pfa, ['pipeline', 'pfa'], 1e-15, 0.1) ?? cfg.pipeline.pfa;
   cfg.pipeline.workers = bool(pl.workers, ['pipeline', 'workers']) ?? cfg.pipeline.workers;
   const v = obj(r.venue, ['venue']);

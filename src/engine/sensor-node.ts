@@ -5,7 +5,7 @@
  */
 import type { AlarmManager } from '../alarms/manager.ts';
 import { FrameConsumer } from '../pipeline/consumer.ts';
-import type { PipelineFrame, SpectralOptions } from '../pipeline/spectral.ts';
+import { defaultAverages, type PipelineFrame, type SpectralOptions } from '../pipeline/spectral.ts';
 import { InProcessPipeline, WorkerPipeline, type PipelineHandle } from '../pipeline/worker-host.ts';
 import { SweepController, type Hop } from '../scheduler/sweep.ts';
 import type { Classifier } from '../tracking/classifier.ts';
@@ -119,7 +119,8 @@ export class SensorNode {
       for (const f of frames) this.consumer.consume(f);
     };
     this.inProcess = !this.o.useWorker;
-    this.spectrumSamples = (opts.fftSize ?? 2048) * (opts.averages ?? 32);
+    this.spectrumSamples =
+      (opts.fftSize ?? 2048) * (opts.averages ?? defaultAverages(opts.sampleRateHz, opts.fftSize ?? 2048));
     this.handle = this.o.useWorker
       ? await WorkerPipeline.create(opts, onFrames, (e) => this.fault('pipeline', e.message, Date.now()))
       : new InProcessPipeline(opts, onFrames);

@@ -156,7 +156,11 @@ export async function setupMonitor(cfg: MonitorConfig, ov: SetupOverrides = {}):
     store,
     sensors: specs,
     workers: cfg.pipeline.workers,
-    pipeline: { fftSize: cfg.pipeline.fftSize, averages: cfg.pipeline.averages, pfa: cfg.pipeline.pfa },
+    pipeline: {
+      fftSize: cfg.pipeline.fftSize,
+      pfa: cfg.pipeline.pfa,
+      ...(cfg.pipeline.averages !== undefined ? { averages: cfg.pipeline.averages } : {}),
+    },
     alarms: {
       escalateAfterS: cfg.alarms.escalateAfterS,
       clearAfterS: cfg.alarms.clearAfterS,

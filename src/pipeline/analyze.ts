@@ -11,7 +11,7 @@ import { IqHistory } from '../../models/iq-history.ts';
 import { ChannelExtractingClassifier } from '../../models/channel-classifier.ts';
 import { sharedClassifier } from '../engine/classifier.ts';
 import { FrameConsumer } from './consumer.ts';
-import { SpectralPipeline, type SpectralOptions } from './spectral.ts';
+import { SpectralPipeline, defaultAverages, type SpectralOptions } from './spectral.ts';
 import { createJammingStage } from './dsp-jamming-stage.ts';
 import { AdcOverloadWatch } from '../engine/adc-overload.ts';
 
@@ -122,7 +122,8 @@ export class Analyzer {
   private setup(block: IqBlock): void {
     const plan = this.o.plan ?? { name: 'none', assignments: [] };
     this.binHz = block.sampleRateHz / (this.o.pipeline?.fftSize ?? 2048);
-    this.spectrumSamples = (this.o.pipeline?.fftSize ?? 2048) * (this.o.pipeline?.averages ?? 32);
+    const fftSize = this.o.pipeline?.fftSize ?? 2048;
+    this.spectrumSamples = fftSize * (this.o.pipeline?.averages ?? defaultAverages(block.sampleRateHz, fftSize));
     this.originIndex = block.sampleIndex;
     const classifier = this.classifier;
     this.pipeline = new SpectralPipeline({

@@ -45,13 +45,24 @@ import {
  */
 const DISPERSED_FRACTION = 0.4;
 
+/** Seconds of IQ per spectrum by default: 32 frames of 2048 at 2.4 MS/s. */
+export const SPECTRUM_S = 65536 / 2.4e6;
+
+/**
+ * Frames per spectrum so that a spectrum spans ~27 ms at any sample rate (4-64 frames). A fixed 32 made a spectrum
+ * 262 ms long at 250 kS/s (rtl_433 captures), and the tracker's 3 hits in 5 spectra then missed a lone 0.2 s packet.
+ */
+export function defaultAverages(sampleRateHz: number, fftSize = 2048): number {
+  return Math.max(4, Math.min(64, Math.round((SPECTRUM_S * sampleRateHz) / fftSize)));
+}
+
 export interface SpectralOptions {
   sensorId: string;
   centerHz: number;
   sampleRateHz: number;
   /** FFT length, bins. Default 2048. */
   fftSize?: number;
-  /** Frames averaged per spectrum (M). Default 32 (27.3 ms at 2.4 MS/s with no overlap). */
+  /** Frames averaged per spectrum (M). Default {@link defaultAverages}: 27.3 ms whatever the rate (32 at 2.4 MS/s). */
   averages?: number;
   /** Welch overlap 0..0.95. Default 0: at M = 32 the loss is small and it halves the FFT work. */
   overlap?: number;
@@ -260,7 +271,7 @@ export class SpectralPipeline {
       sampleRateHz: this.sampleRateHz,
       centerHz: this.centerHz,
       overlap: this.o.overlap ?? 0,
-      averages: this.o.averages ?? 32,
+      averages: this.o.averages ?? defaultAverages(this.sampleRateHz, this.fftSize),
       dcWidthBins: 2 * (this.o.dcHalfWidthBins ?? 3) + 1,
       onSpectrum: (s) => this.onSpectrum(s as Spectrum & { psdLin: Float32Array }),
       ...(onFrame ? { onFrame } : {}),
