@@ -82,6 +82,12 @@ export interface FrameKernel {
     hopSamples: number,
     accum: Float64Array,
   ): void;
+  /**
+   * One cu8 frame's |X|² on its own, in natural FFT order, in a buffer owned by the kernel (valid until its next
+   * call). For callers that need every frame's periodogram (Welch `onFrame`): no accumulator is loaded or stored.
+   * Optional; callers fall back to accumulating into a zeroed array.
+   */
+  powerCu8?(input: Uint8Array, offset: number): Float64Array;
   dispose?(): void;
 }
 

@@ -259,10 +259,13 @@ export class WelchPsd {
   private processOneFrame(src: Uint8Array, offset: number): void {
     const n = this.fftSize;
     const half = n >> 1;
-    const acc = this.frameAcc!;
     const lin = this.frameLin!;
-    acc.fill(0);
-    this.accumulate(src, offset, 1, acc);
+    let acc = this.frameAcc!;
+    if (this.format === 'cu8' && this.kernel.powerCu8) acc = this.kernel.powerCu8(src, offset);
+    else {
+      acc.fill(0);
+      this.accumulate(src, offset, 1, acc);
+    }
     const ncg = n * this.window.coherentGain;
     const scale = 1 / (ncg * ncg);
     const sum = this.accum;

@@ -339,6 +339,16 @@ EXPORT("bw_run_cu8") void bw_run_cu8(int offset, int frames, int hop_bytes) {
   for (int f = 0; f < frames; f++) fft_accumulate_cu8(in_ + offset + f * hop_bytes);
 }
 
+/* One cu8 frame at in_ + offset on its own: its |X|^2 in natural order into accn_ (overwritten). acc_ is clobbered:
+ * this path serves callers that need every frame's periodogram and keep their running sum themselves, so the
+ * accumulator is neither loaded nor stored per frame. */
+EXPORT("bw_frame_cu8") void bw_frame_cu8(int offset) {
+  const v128_t z = wasm_f64x2_splat(0.0);
+  for (int i = 0; i < n_; i += 2) wasm_v128_store(acc_ + i, z);
+  fft_accumulate_cu8(in_ + offset);
+  for (int s = 0; s < n_; s++) accn_[perm_[s]] = acc_[s];
+}
+
 /* One frame of planar float I/Q already in re_/im_ (unwindowed). */
 EXPORT("bw_run_f32") void bw_run_f32(void) {
   for (int i = 0; i < n_; i += 4) {

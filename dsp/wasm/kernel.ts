@@ -24,6 +24,7 @@ interface Exports {
   bw_max_n(): number;
   bw_setup(n: number): number;
   bw_run_cu8(offset: number, frames: number, hopBytes: number): void;
+  bw_frame_cu8(offset: number): void;
   bw_run_f32(): void;
 }
 
@@ -143,6 +144,19 @@ export class WasmSimdKernel implements FrameKernel {
       off += cnt * hopBytes;
     }
     this.storeAccum(accum);
+  }
+
+  powerCu8(input: Uint8Array, offset: number): Float64Array {
+    const frameBytes = 2 * this.fftSize;
+    if (offset < 0 || offset + frameBytes > input.length) {
+      throw new DspParamError(
+        'offset',
+        `frame of ${this.fftSize} samples at byte ${offset} overruns ${input.length} bytes`,
+      );
+    }
+    this.inBuf.set(input.subarray(offset, offset + frameBytes));
+    this.exports().bw_frame_cu8(0);
+    return this.accn;
   }
 
   accumulateComplex(re: Float32Array, im: Float32Array, offset: number, accum: Float64Array): void {

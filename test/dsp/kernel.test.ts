@@ -150,6 +150,23 @@ describe('WasmSimdKernel', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
+  it('powerCu8: one frame on its own, bit for bit what accumulating it into zeros gives, at odd and even log2', () => {
+    for (const n of [512, 1024, 2048]) {
+      const w = makeWindow('hann', n);
+      const bytes = randomBytes(2 * n * 3 + 1, 300 + n);
+      const k = WasmSimdKernel.createSync(n, w);
+      for (const off of [1, 2 * n - 7, 2 * n * 2]) {
+        const ref = new Float64Array(n);
+        k.accumulateCu8(bytes, off, ref);
+        // An accumulation in between must not leak into the single-frame path (nor the other way round).
+        const other = new Float64Array(n).fill(3);
+        k.accumulateCu8(bytes, 0, other);
+        expect(Array.from(k.powerCu8(bytes, off))).toEqual(Array.from(ref));
+      }
+      expect(() => k.powerCu8(bytes, bytes.length - 2 * n + 1)).toThrow(/overruns/);
+    }
+  });
+
   it('input larger than the 1 MiB WASM buffer is processed in sub-batches with the same result', () => {
     const n = 4096;
     const w = makeWindow('hann', n);
