@@ -3,7 +3,7 @@
  * tfjs's 'cpu' backend (deterministic: seeded initialisers, our own seeded shuffle, no dropout) and write
  * models/weights/{model.json,weights.bin}.
  *
- * Options: --per-kind N (default 900), --epochs N (default 60), --hidden 128,64 (units), --out DIR, --no-cache (feature vectors are
+ * Options: --per-kind N (default 1500), --epochs N (default 60), --hidden 128,64 (units), --out DIR, --no-cache (feature vectors are
  * cached in the OS temp dir keyed by the data configuration, so re-fitting does not re-render).
  */
 import { parseArgs } from 'node:util';
@@ -86,7 +86,7 @@ async function cachedDataset(perKind: number, useCache: boolean): Promise<Datase
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'per-kind': { type: 'string', default: '900' },
+      'per-kind': { type: 'string', default: '1500' },
       epochs: { type: 'string', default: '60' },
       out: { type: 'string', default: DEFAULT_WEIGHTS_DIR },
       'no-cache': { type: 'boolean', default: false },
