@@ -30,6 +30,8 @@ const PERSIST_GAP_MS = 200;
 export class FrameConsumer {
   private readonly classes = new Map<string, Classification>();
   private readonly queue: ClassificationQueue;
+  /** The jammed ranges of the latest frame (for emissions classified after they ended). */
+  private lastJammed: { startHz: number; stopHz: number }[] = [];
   private lastTimeMs = 0;
   /** Conditions waiting to have persisted long enough (see {@link FrameConsumer.persistent}). */
   private readonly pending = new Map<string, { sinceMs: number; lastMs: number }>();
@@ -91,6 +93,9 @@ export class FrameConsumer {
         const r = a.kind === 'jamming' ? jammedRange(a.detail) : null;
         if (r) jammedRanges.push(r);
       }
+      // A jam-* class stands only over a jammer the detector reports (src/tracking/classifier.ts confirmJamming).
+      this.queue.setJammers(jammedRanges);
+      this.lastJammed = jammedRanges;
       conds.push(
         ...evaluateEmissions(active, {
           sensorId: o.sensorId,
@@ -166,6 +171,7 @@ export class FrameConsumer {
       binHz,
       snrDb: em.snrDb,
       continuousOnS: continuousOnS(em),
+      jammers: this.lastJammed,
     });
     return { ...em, className: c.label, confidence: c.confidence };
   }

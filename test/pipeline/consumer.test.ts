@@ -128,3 +128,28 @@ describe('FrameConsumer: out-of-mask must persist', () => {
     expect(r[0]!.t).toBeLessThan(1600);
   });
 });
+
+describe('FrameConsumer: a jam class stands only over a reported jammer', () => {
+  it('tells the classifier which jammers are reported, so the label follows the report', async () => {
+    const { consumer } = await setup('jam-pulse');
+    const em = { ...line(0), className: 'unknown' as EmissionClass, confidence: 0 };
+    const label = () => consumer.withClass(em).className;
+    let t = 0;
+    const step = async (jammers: JammerDetection[], ms: number) => {
+      for (const end = t + ms; t < end; t += SPECTRUM_MS) {
+        const f = frame(t, [{ ...em, lastSeenMs: t }], jammers);
+        // The tracker's start event asks for a classification.
+        if (t === 0) f.events = [{ phase: 'start', emission: em }];
+        consumer.consume(f);
+        await consumer.settle();
+      }
+    };
+    // No jammer reported: the model's jam answer is not confirmed.
+    await step([], 600);
+    expect(label()).not.toBe('jam-pulse');
+    // The detector reports a pulsed jammer over the emission: the label becomes the model's jam answer.
+    const PULSE: JammerDetection = { ...CW, type: 'pulse' };
+    await step([PULSE], 300);
+    expect(label()).toBe('jam-pulse');
+  });
+});
