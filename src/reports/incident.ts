@@ -4,6 +4,7 @@ import type { SpectrumHistory } from '../history/history.ts';
 import type { Alarm, RecordingInfo } from '../types.ts';
 import { kvTable, page, table, waterfallFigure } from './common.ts';
 import {
+  CLASS_LABEL,
   DEFAULT_TIME_ZONE,
   esc,
   fmtDate,
@@ -56,7 +57,7 @@ export async function incidentReportHtml(input: IncidentReportInput): Promise<st
     [t('centerFrequency', lang), esc(fmtMHz(a.centerHz, lang))],
     [t('bandwidth', lang), esc(fmtKHz(a.bandwidthHz, lang))],
     [t('level', lang), esc(a.levelDbfs === null ? '—' : `${fmtNum(a.levelDbfs, lang)} dBFS`)],
-    [t('emissionClass', lang), esc(a.className ?? '—')],
+    [t('emissionClass', lang), esc(a.className ? CLASS_LABEL[a.className][lang] : '—')],
     [t('confidence', lang), esc(a.confidence === undefined ? '—' : `${fmtNum(a.confidence * 100, lang, 0)} %`)],
     [t('assignment', lang), esc(input.assignmentLabel ?? a.assignmentId ?? t('none', lang))],
     [t('occurrences', lang), esc(String(a.occurrences))],

@@ -136,6 +136,7 @@ describe('incident report', () => {
     expect(html).toContain('Báo cáo sự cố can nhiễu');
     expect(html).toContain('Phát xạ không phép');
     expect(html).toContain('433,9250 MHz');
+    expect(html).toContain('Điều tần băng hẹp (NFM)'); // the emission class by its Vietnamese name, not 'nfm'
     expect(html).toContain('12,5 kHz');
     expect(html).toContain('-35,3 dBFS');
     expect(html).toContain('26/11/2026 09:02:00'); // raised, Hanoi time

@@ -49,7 +49,7 @@ export class PlanOverlay {
       const el = h('div', {
         class: `emission-mark ${e.assignmentId ? 'licensed' : 'unlicensed'}`,
         'data-emission': e.id,
-        title: `${t('emission')} ${e.className}`,
+        title: `${t('emission')} ${t(`class.${e.className}`)}`,
       });
       el.style.left = `${pct(e.centerHz)}%`;
       nodes.push(el);

@@ -408,7 +408,7 @@ export class Viewer {
       );
     if (em) {
       lines.push(
-        `${t('emission')}: ${em.className} · ${formatMHz(em.centerHz, 4)}`,
+        `${t('emission')}: ${t(`class.${em.className}`)} · ${formatMHz(em.centerHz, 4)}`,
         `${t('occupiedBandwidth')}: ${formatHz(em.bandwidthHz)}`,
         `${t('signalLevel')}: ${formatDbfs(em.peakDbfs)} · SNR ${formatNumber(em.snrDb, 1)} dB`,
         `${t('assignment')}: ${em.assignmentId ?? '— (' + t('unlicensed') + ')'}`,
