@@ -86,8 +86,8 @@ async function cachedDataset(perKind: number, useCache: boolean): Promise<Datase
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'per-kind': { type: 'string', default: '1500' },
-      epochs: { type: 'string', default: '60' },
+      'per-kind': { type: 'string', default: '2500' },
+      epochs: { type: 'string', default: '80' },
       out: { type: 'string', default: DEFAULT_WEIGHTS_DIR },
       'no-cache': { type: 'boolean', default: false },
       hidden: { type: 'string', default: HIDDEN_UNITS.join(',') },

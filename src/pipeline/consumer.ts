@@ -7,7 +7,12 @@ import type { AlarmManager } from '../alarms/manager.ts';
 import { evaluateEmissions } from '../alarms/rules.ts';
 import type { AlarmCondition } from '../alarms/condition.ts';
 import type { FrequencyPlan, SpectrumLine, TrackedEmission } from '../types.ts';
-import { ClassificationQueue, type Classification, type Classifier } from '../tracking/classifier.ts';
+import {
+  ClassificationQueue,
+  OOK_MAX_CONTINUOUS_S,
+  type Classification,
+  type Classifier,
+} from '../tracking/classifier.ts';
 import type { PipelineFrame } from './spectral.ts';
 
 export interface ConsumerOptions {
@@ -32,6 +37,8 @@ export class FrameConsumer {
   private readonly queue: ClassificationQueue;
   /** The jammed ranges of the latest frame (for emissions classified after they ended). */
   private lastJammed: { startHz: number; stopHz: number }[] = [];
+  /** Bin width of the latest frame, Hz (what "narrow" means for a label). */
+  private binHz = 0;
   private lastTimeMs = 0;
   /** Conditions waiting to have persisted long enough (see {@link FrameConsumer.persistent}). */
   private readonly pending = new Map<string, { sinceMs: number; lastMs: number }>();
@@ -43,6 +50,7 @@ export class FrameConsumer {
 
   consume(frame: PipelineFrame): void {
     const o = this.o;
+    this.binHz = frame.binHz;
     for (const ev of frame.events) {
       const em = this.withClass(ev.emission);
       if (ev.phase === 'end') {
@@ -159,7 +167,13 @@ export class FrameConsumer {
   /** Class of an emission: classifier result when there is one, else what the tracker had. */
   withClass(em: TrackedEmission): TrackedEmission {
     const c = this.classes.get(em.id);
-    return c ? { ...em, className: c.label, confidence: c.confidence } : em;
+    if (!c) return em;
+    // Classified once, from a snippet at its start: a weak steady carrier's envelope can look keyed then. A line no
+    // wider than the window's main lobe (keying at the sensors' kbit/s spreads over several bins), or one on the air
+    // without a break for longer than any OOK packet, is a carrier.
+    if (c.label === 'ook' && (em.bandwidthHz < 3 * this.binHz || continuousOnS(em) >= OOK_MAX_CONTINUOUS_S))
+      return { ...em, className: 'cw', confidence: c.confidence };
+    return { ...em, className: c.label, confidence: c.confidence };
   }
 
   /** Classify synchronously-enough for an emission that ended before its turn in the queue. */

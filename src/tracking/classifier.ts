@@ -119,6 +119,12 @@ export function confirmJamming(
   return c;
 }
 
+/**
+ * An emission on the air without a break this long, s, is a steady carrier, not on-off keying (OOK packets last
+ * 20-300 ms): the consumer relabels an `ook` answer given on a snippet at its start.
+ */
+export const OOK_MAX_CONTINUOUS_S = 1;
+
 export interface Classifier {
   readonly name: string;
   classify(input: ClassifierInput): Promise<Classification>;

@@ -153,3 +153,20 @@ describe('FrameConsumer: a jam class stands only over a reported jammer', () => 
     expect(label()).toBe('jam-pulse');
   });
 });
+
+describe('FrameConsumer: an ook answer on a carrier', () => {
+  it('stands for a short keyed emission, becomes cw for a line on the air without a break for over 1 s', async () => {
+    const { consumer } = await setup('ook');
+    const em = { ...line(0), className: 'unknown' as EmissionClass, confidence: 0, bandwidthHz: 6000 };
+    const f = frame(0, [em], []);
+    f.events = [{ phase: 'start', emission: em }];
+    consumer.consume(f);
+    await consumer.settle();
+    expect(consumer.withClass({ ...em, lastSeenMs: 300 }).className).toBe('ook');
+    expect(consumer.withClass({ ...em, lastSeenMs: 1500 }).className).toBe('cw');
+    // Keyed more than once: the track no longer says "steady".
+    expect(consumer.withClass({ ...em, lastSeenMs: 1500, bursts: 3 }).className).toBe('ook');
+    // No wider than the window's main lobe (< 3 bins): a carrier whatever the snippet looked like.
+    expect(consumer.withClass({ ...em, bandwidthHz: 2 * BIN, lastSeenMs: 300 }).className).toBe('cw');
+  });
+});
