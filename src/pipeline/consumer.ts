@@ -35,8 +35,6 @@ const PERSIST_GAP_MS = 200;
 export class FrameConsumer {
   private readonly classes = new Map<string, Classification>();
   private readonly queue: ClassificationQueue;
-  /** The jammed ranges of the latest frame (for emissions classified after they ended). */
-  private lastJammed: { startHz: number; stopHz: number }[] = [];
   /** Bin width of the latest frame, Hz (what "narrow" means for a label). */
   private binHz = 0;
   private lastTimeMs = 0;
@@ -103,7 +101,6 @@ export class FrameConsumer {
       }
       // A jam-* class stands only over a jammer the detector reports (src/tracking/classifier.ts confirmJamming).
       this.queue.setJammers(jammedRanges);
-      this.lastJammed = jammedRanges;
       conds.push(
         ...evaluateEmissions(active, {
           sensorId: o.sensorId,
@@ -185,7 +182,7 @@ export class FrameConsumer {
       binHz,
       snrDb: em.snrDb,
       continuousOnS: continuousOnS(em),
-      jammers: this.lastJammed,
+      jammers: this.queue.reportedJammers,
     });
     return { ...em, className: c.label, confidence: c.confidence };
   }

@@ -193,6 +193,11 @@ export class ClassificationQueue {
    * The jammers the jamming detector reports now (call once per frame with e.g. `frame.jamming`). Results waiting
    * on a jam confirmation are re-decided and re-delivered through `onResult` when their label changes.
    */
+  /** The jammers of the latest {@link setJammers} (undefined before any report). */
+  get reportedJammers(): readonly JammerRange[] | undefined {
+    return this.jammers;
+  }
+
   setJammers(jammers: readonly JammerRange[]): void {
     this.jammers = jammers;
     for (const [id, r] of this.jamCandidates) {
