@@ -167,8 +167,6 @@ export class SpectralPipeline {
   private readonly dcSkirtMaxBins: number;
   /** Current DC guard half-width, bins. */
   private dcGuardBins: number;
-  /** An active assignment covers the tuned frequency (no DC skirt guard then). */
-  private dcLicensed = false;
   /** Recent spectra's effective-frames fractions (ring), and a scratch copy for their median. */
   private readonly dispersedHist = new Float64Array(8);
   private readonly dispersedSorted = new Float64Array(8);
@@ -410,9 +408,8 @@ export class SpectralPipeline {
       this.o.jamming?.holdBaseline() ?? false,
     );
     const activeNow = activeAssignments(this.plan, timeMs);
-    this.dcLicensed = activeNow.some((a) => Math.abs(a.centerHz - s.centerHz) <= a.bandwidthHz / 2);
     // Until the slow average has two spectra, the DC skirt is measured on this one (see guardDcSkirt).
-    if (this.slowN > 0 && this.slowFill < 2) this.guardDcSkirt(psdLin, floorLin);
+    if (this.slowN > 0 && this.slowFill < 2) this.guardDcSkirt(psdLin, floorLin, activeNow);
     const mask = this.cfar.detect(psdLin, M, floorLin);
     const count = this.extractor.extract(s, psdLin, floorLin, mask);
     const raw: Emission[] = [];
@@ -544,7 +541,7 @@ export class SpectralPipeline {
         for (let k = 0; k < this.slowFill; k++)
           Mp += this.slowFrames[(this.slowPos - 1 - k + this.slowN) % this.slowN]!;
         this.slowFloor.estimate(psd, Mp);
-        this.guardDcSkirt(psd, this.slowFloor.floorLin);
+        this.guardDcSkirt(psd, this.slowFloor.floorLin, active);
       }
       return;
     }
@@ -562,7 +559,7 @@ export class SpectralPipeline {
     let Ms = 0;
     for (let k = 0; k < this.slowN; k++) Ms += this.slowFrames[k]!;
     this.slowFloor.estimate(psd, Ms);
-    this.guardDcSkirt(psd, this.slowFloor.floorLin);
+    this.guardDcSkirt(psd, this.slowFloor.floorLin, active);
     const f = this.slowCfar.factor(Ms);
     const minF = 10 ** ((this.o.slowMinThresholdDb ?? 1) / 10);
     const scale = f < minF ? minF / f : 1;
@@ -592,11 +589,12 @@ export class SpectralPipeline {
    * floor estimate, or narrow it back. The exclude mask is shared by the floor estimators, CFARs, extractors and the
    * jamming detector, so all of them follow.
    */
-  private guardDcSkirt(psd: Float32Array, floorLin: Float32Array): void {
+  private guardDcSkirt(psd: Float32Array, floorLin: Float32Array, active: ReturnType<typeof activeAssignments>): void {
     const base = this.o.dcHalfWidthBins ?? 3;
     // Where the plan has a user on the tuned frequency (an FM station watched at the centre of the capture), its
     // spectrum falls away from DC like a skirt: never guard it away.
-    const k = this.dcLicensed ? base : this.dcSkirt.measure(psd, floorLin);
+    const licensedAtDc = active.some((a) => Math.abs(a.centerHz - this.centerHz) <= a.bandwidthHz / 2);
+    const k = licensedAtDc ? base : this.dcSkirt.measure(psd, floorLin);
     const want = k > base ? Math.min(this.dcSkirtMaxBins, Math.ceil(k * 1.25) + 2) : base;
     if (want === this.dcGuardBins) return;
     const c = this.fftSize >> 1;
